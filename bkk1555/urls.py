@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+
+admin.site.site_header = "ศูนย์รับแจ้งทุกข์ 1555 — ระบบส่งต่อเรื่อง"
+admin.site.site_title = "bkk1555"
+admin.site.index_title = "คอนโซลส่งต่อเรื่อง"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.DEMO_MODE:
+    # Production serves media from the web server or object storage.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,137 @@
+"""Photos of a case: validated with Pillow, thumbnailed, hashed, and checked by the fake-fix guard.
+
+A result photo is flagged for the verifying officer when it was seen before
+(same bytes, or the same perceptual hash as an earlier photo, e.g. the
+"before" photo sent back as the "after"), or when it has no location near the
+site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+
+import imagehash
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InvalidImage
+from .models import Assignment, Complaint, Photo, TimelineEntry
+from .workflow import Actor, _actor_fields, log
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+THUMB_SIZE = (480, 480)
+NEAR_SITE_METRES = 300
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "HEIF": "heic", "MPO": "jpg"}
+
+
+def _open(content: bytes) -> Image.Image:
+    if not content:
+        raise InvalidImage("ไฟล์รูปภาพว่างเปล่า", "The image file is empty")
+    if len(content) > MAX_BYTES:
+        raise InvalidImage("รูปภาพใหญ่เกิน 10 MB", "The image is larger than 10 MB")
+    try:
+        probe = Image.open(io.BytesIO(content))
+        probe.verify()
+        image = Image.open(io.BytesIO(content))
+        if image.width * image.height > MAX_PIXELS:
+            raise InvalidImage("รูปภาพมีขนาดพิกเซลใหญ่เกินไป", "The image has too many pixels")
+        image.load()
+    except InvalidImage:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise InvalidImage(
+            "ไฟล์นี้ไม่ใช่รูปภาพหรือไฟล์เสียหาย", f"Not an image or a damaged image ({exc.__class__.__name__})"
+        ) from exc
+    if image.format not in FORMATS:
+        raise InvalidImage("รองรับเฉพาะรูป JPEG, PNG, WEBP หรือ GIF", f"Unsupported image format {image.format}")
+    return image
+
+
+def distance_metres(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def guard_flags(*, complaint: Complaint, stage: str, sha256: str, phash: str, lat, lng) -> list[str]:
+    """The fake-fix guard's findings for a result photo (empty when nothing is suspicious)."""
+    if stage != Photo.Stage.AFTER:
+        return []
+    flags = []
+    if Photo.objects.filter(sha256=sha256).exists() or (phash and Photo.objects.filter(phash=phash).exists()):
+        flags.append("reused")
+    if lat is None or lng is None:
+        flags.append("no_location")
+    elif complaint.lat is not None and complaint.lng is not None:
+        if distance_metres(lat, lng, complaint.lat, complaint.lng) > NEAR_SITE_METRES:
+            flags.append("far_from_site")
+    return flags
+
+
+FLAG_TEXT = {
+    "reused": "รูปนี้เคยถูกส่งมาแล้ว (อาจไม่ใช่รูปผลงานจริง)",
+    "no_location": "ไม่มีตำแหน่งที่ถ่ายภาพ",
+    "far_from_site": "ตำแหน่งที่ถ่ายอยู่ห่างจากจุดเกิดเหตุ",
+}
+
+
+@transaction.atomic
+def add_photo(
+    *,
+    complaint: Complaint,
+    content: bytes,
+    by: Actor,
+    stage: str = Photo.Stage.BEFORE,
+    assignment: Assignment | None = None,
+    lat=None,
+    lng=None,
+    at: dt.datetime | None = None,
+) -> Photo:
+    """Validate and store a photo of the case and add it to the timeline.
+
+    Raises InvalidImage (Thai and English) for anything that is not a usable picture;
+    nothing is stored then."""
+    image = _open(content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    upright = ImageOps.exif_transpose(image).convert("RGB")
+    phash = str(imagehash.phash(upright))
+    thumb = upright.copy()
+    thumb.thumbnail(THUMB_SIZE)
+    buf = io.BytesIO()
+    thumb.save(buf, "JPEG", quality=80)
+    photo = Photo(
+        complaint=complaint,
+        assignment=assignment,
+        stage=stage,
+        sha256=sha256,
+        phash=phash,
+        width=upright.width,
+        height=upright.height,
+        lat=lat,
+        lng=lng,
+        flags=guard_flags(complaint=complaint, stage=stage, sha256=sha256, phash=phash, lat=lat, lng=lng),
+        created_at=at or timezone.now(),
+        **{f"uploaded_by_{k.split('_', 1)[1]}": v for k, v in _actor_fields(by).items()},
+    )
+    photo.image.save(f"{sha256}.{FORMATS[image.format]}", ContentFile(content), save=False)
+    photo.thumbnail.save(f"{sha256}.jpg", ContentFile(buf.getvalue()), save=False)
+    photo.save()
+    text = "; ".join(FLAG_TEXT[f] for f in photo.flags)
+    log(
+        complaint=complaint,
+        kind=TimelineEntry.Kind.PHOTO,
+        by=by,
+        assignment=assignment,
+        text=text,
+        data={"photo": photo.pk, "stage": stage, "flags": photo.flags},
+        at=photo.created_at,
+    )
+    return photo
