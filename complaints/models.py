@@ -245,6 +245,9 @@ class Assignment(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ส่งต่อใหม่ไปยัง")
     )
     reopen_count = models.PositiveSmallIntegerField(_("จำนวนครั้งที่เปิดใหม่"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("ระดับการแจ้งเตือนล่าสุด"), default=0, help_text=_("0 = ยังไม่เกินกำหนด, 3 = ยกระดับถึงศูนย์ฯ")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -397,3 +400,31 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.sha256[:8]}"
+
+
+class Reminder(models.Model):
+    """One overdue reminder level sent for one assignment and SLA stage — at most once,
+    which the unique constraint guarantees even when two sweeps race."""
+
+    class Stage(models.TextChoices):
+        ACKNOWLEDGE = "ack", _("รับเรื่อง")
+        MAKE_SAFE = "safe", _("ทำให้ปลอดภัย")
+        RESOLVE = "resolve", _("แก้ไขเสร็จ")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(_("ขั้นตอน"), max_length=8, choices=Stage.choices)
+    level = models.PositiveSmallIntegerField(_("ระดับ"))
+    due_at = models.DateTimeField(_("กำหนดเดิม"))
+    created_at = models.DateTimeField(_("แจ้งเตือนเมื่อ"), auto_now_add=True)
+    recipients = models.JSONField(_("ผู้รับ"), default=list, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("การแจ้งเตือนเกินกำหนด")
+        verbose_name_plural = _("การแจ้งเตือนเกินกำหนด")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "stage", "level"], name="one_reminder_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.stage} L{self.level}"

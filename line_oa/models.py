@@ -52,6 +52,8 @@ class OutboxMessage(models.Model):
     recipients_count = models.PositiveIntegerField(_("จำนวนผู้รับที่คิดค่าบริการ"), default=0)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    error_status = models.PositiveSmallIntegerField(_("HTTP status ล่าสุด"), null=True, blank=True)
     sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
 
     class Meta:

@@ -54,9 +54,9 @@ class Command(BaseCommand):
         ensure_demo_users()
         self.stdout.write(
             self.style.SUCCESS(
-                "\nbkk1555 demo — http://%s/\n"
-                "  logins (demo only, password %s): officer · supervisor · executive\n"
-                "  admin: /admin/   reports: /reports/   LINE simulator: /line/simulator/\n" % (addr, DEMO_PASSWORD)
+                f"\nbkk1555 demo — http://{addr}/\n"
+                f"  logins (demo only, password {DEMO_PASSWORD}): officer · supervisor · executive\n"
+                "  admin: /admin/   reports: /reports/   LINE simulator: /line/simulator/\n"
             )
         )
         if setup_only:
