@@ -1,0 +1,1 @@
+"""Admin for webhook events, link codes, the officers' LINE inbox."""

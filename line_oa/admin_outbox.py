@@ -1,0 +1,1 @@
+"""Admin for outgoing LINE messages (failed/stuck, resend) and reminders."""
