@@ -109,7 +109,7 @@ def _check_agency(assignment: Assignment, by: Actor) -> None:
         )
 
 
-def refresh_status(complaint: Complaint) -> Complaint:
+def refresh_status(complaint: Complaint, *, at: dt.datetime | None = None) -> Complaint:
     """Derive the complaint's status from its live assignments and save it if it changed."""
     if complaint.status in _FINAL_COMPLAINT:
         return complaint
@@ -121,7 +121,7 @@ def refresh_status(complaint: Complaint) -> Complaint:
     if new != complaint.status:
         complaint.status = new
         fields.append("status")
-    closed_at = timezone.now() if new == C.CLOSED else None
+    closed_at = (at or timezone.now()) if new == C.CLOSED else None
     if (complaint.closed_at is None) != (closed_at is None):
         complaint.closed_at = closed_at
         fields.append("closed_at")
@@ -273,7 +273,7 @@ def dispatch(
             f"เรื่อง {complaint.reference} ส่งต่อให้ {names} แล้ว",
             f"Case {complaint.reference} is already with {', '.join(a.code for a in agencies)}",
         )
-    refresh_status(complaint)
+    refresh_status(complaint, at=now)
     return created
 
 
@@ -317,7 +317,7 @@ def acknowledge(*, assignment: Assignment, by: Actor, name: str = "", at: dt.dat
         text=assignment.acknowledged_by_name,
         at=now,
     )
-    refresh_status(assignment.complaint)
+    refresh_status(assignment.complaint, at=now)
     return assignment
 
 
@@ -348,7 +348,7 @@ def report_progress(*, assignment: Assignment, by: Actor, text: str, at: dt.date
         assignment.save(
             update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_by_name", "updated_at"]
         )
-        refresh_status(assignment.complaint)
+        refresh_status(assignment.complaint, at=now)
     return log(complaint=assignment.complaint, kind=K.PROGRESS, by=by, assignment=assignment, text=text, at=now)
 
 
@@ -363,7 +363,7 @@ def mark_made_safe(*, assignment: Assignment, by: Actor, note: str = "", at: dt.
     assignment.made_safe_at = now
     assignment.save(update_fields=["status", "made_safe_at", "updated_at"])
     log(complaint=assignment.complaint, kind=K.MADE_SAFE, by=by, assignment=assignment, text=note, at=now)
-    refresh_status(assignment.complaint)
+    refresh_status(assignment.complaint, at=now)
     return assignment
 
 
@@ -386,7 +386,7 @@ def resolve(*, assignment: Assignment, by: Actor, note: str = "", at: dt.datetim
         assignment.result_note = note
     assignment.save(update_fields=["status", "resolved_at", "first_resolved_at", "result_note", "updated_at"])
     log(complaint=assignment.complaint, kind=K.RESOLVED, by=by, assignment=assignment, text=note, at=now)
-    refresh_status(assignment.complaint)
+    refresh_status(assignment.complaint, at=now)
     return assignment
 
 
@@ -404,7 +404,7 @@ def reject(*, assignment: Assignment, by: Actor, reason: str, at: dt.datetime | 
     assignment.closed_at = now
     assignment.save(update_fields=["status", "reject_reason", "closed_at", "updated_at"])
     log(complaint=assignment.complaint, kind=K.REJECTED, by=by, assignment=assignment, text=reason, at=now)
-    refresh_status(assignment.complaint)
+    refresh_status(assignment.complaint, at=now)
     return assignment
 
 
@@ -413,20 +413,32 @@ def reject(*, assignment: Assignment, by: Actor, reason: str, at: dt.datetime | 
 
 @transaction.atomic
 def reroute(
-    *, assignment: Assignment, to_agency: Agency, by: Actor, reason: str = "", channel: str | None = None
+    *,
+    assignment: Assignment,
+    to_agency: Agency,
+    by: Actor,
+    reason: str = "",
+    channel: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Assignment:
     """Send a case on to another agency: the old assignment ends (rejected or cancelled
     stays as it is), a new one starts with fresh deadlines."""
     assignment = _lock_assignment(assignment)
     if assignment.status in (A.RESOLVED, A.VERIFIED):
         raise _refuse(assignment, "ส่งต่อหน่วยงานใหม่", "re-route")
+    now = at or timezone.now()
     if assignment.status not in (A.REJECTED, A.CANCELLED):
         assignment.status = A.CANCELLED
-        assignment.closed_at = timezone.now()
+        assignment.closed_at = now
         assignment.save(update_fields=["status", "closed_at", "updated_at"])
         notify.assignment_changed(assignment, "ศูนย์ฯ ส่งต่อเรื่องนี้ให้หน่วยงานอื่นแล้ว ไม่ต้องดำเนินการต่อ")
     [new] = dispatch(
-        complaint=assignment.complaint, agencies=[to_agency], by=by, channel=channel or assignment.channel, note=reason
+        complaint=assignment.complaint,
+        agencies=[to_agency],
+        by=by,
+        channel=channel or assignment.channel,
+        note=reason,
+        at=now,
     )
     assignment.rerouted_to = new
     assignment.save(update_fields=["rerouted_to", "updated_at"])
@@ -437,28 +449,29 @@ def reroute(
         assignment=new,
         text=f"{assignment.agency.name_th} → {to_agency.name_th}. {reason}".strip(),
         data={"from": assignment.agency.code, "to": to_agency.code},
+        at=now,
     )
     return new
 
 
 @transaction.atomic
-def verify(*, assignment: Assignment, by: Actor, note: str = "") -> Assignment:
+def verify(*, assignment: Assignment, by: Actor, note: str = "", at: dt.datetime | None = None) -> Assignment:
     """The centre checks the agency's result and accepts it."""
     assignment = _lock_assignment(assignment)
     _require(assignment, (A.RESOLVED,), "ตรวจสอบผล", "verify")
-    now = timezone.now()
+    now = at or timezone.now()
     assignment.status = A.VERIFIED
     assignment.verified_at = now
     assignment.save(update_fields=["status", "verified_at", "updated_at"])
     log(complaint=assignment.complaint, kind=K.VERIFIED, by=by, assignment=assignment, text=note, at=now)
-    complaint = refresh_status(assignment.complaint)
+    complaint = refresh_status(assignment.complaint, at=now)
     if complaint.status == C.CLOSED:
         log(complaint=complaint, kind=K.CLOSED, by=by, at=now)
     return assignment
 
 
 @transaction.atomic
-def close(*, complaint: Complaint, by: Actor, note: str = "") -> Complaint:
+def close(*, complaint: Complaint, by: Actor, note: str = "", at: dt.datetime | None = None) -> Complaint:
     """Verify every resolved assignment and close the case. Refused while work is open."""
     complaint = _lock_complaint(complaint)
     live = list(complaint.assignments.exclude(status__in=(A.REJECTED, A.CANCELLED)).select_related("agency"))
@@ -472,14 +485,19 @@ def close(*, complaint: Complaint, by: Actor, note: str = "") -> Complaint:
     for a in live:
         if a.status == A.RESOLVED:
             a.complaint = complaint
-            verify(assignment=a, by=by, note=note)
+            verify(assignment=a, by=by, note=note, at=at)
     complaint.refresh_from_db()
     return complaint
 
 
 @transaction.atomic
 def reopen(
-    *, complaint: Complaint, by: Actor, reason: str, assignments: Iterable[Assignment] | None = None
+    *,
+    complaint: Complaint,
+    by: Actor,
+    reason: str,
+    assignments: Iterable[Assignment] | None = None,
+    at: dt.datetime | None = None,
 ) -> list[Assignment]:
     """Send resolved or verified work back to the agency (e.g. the complainant says it is not fixed).
     The resolve deadline starts again from now."""
@@ -500,7 +518,7 @@ def reopen(
             f"เรื่อง {complaint.reference} ไม่มีงานที่แก้ไขเสร็จแล้วให้เปิดใหม่",
             f"Case {complaint.reference} has no resolved work to reopen",
         )
-    now = timezone.now()
+    now = at or timezone.now()
     deadlines = stage_deadlines(complaint.category, now)
     for a in targets:
         a.complaint = complaint
@@ -512,27 +530,35 @@ def reopen(
         a.save(update_fields=["status", "resolved_at", "verified_at", "resolve_due_at", "reopen_count", "updated_at"])
         log(complaint=complaint, kind=K.REOPENED, by=by, assignment=a, text=reason, at=now)
         notify.assignment_changed(a, f"ศูนย์ฯ เปิดเรื่องใหม่: {reason}")
-    refresh_status(complaint)
+    refresh_status(complaint, at=now)
     return targets
 
 
 @transaction.atomic
-def cancel_assignment(*, assignment: Assignment, by: Actor, reason: str) -> Assignment:
+def cancel_assignment(*, assignment: Assignment, by: Actor, reason: str, at: dt.datetime | None = None) -> Assignment:
     assignment = _lock_assignment(assignment)
     _require(assignment, Assignment.OPEN_STATUSES, "ยกเลิกการส่งต่อ", "cancel the assignment")
+    now = at or timezone.now()
     assignment.status = A.CANCELLED
-    assignment.closed_at = timezone.now()
+    assignment.closed_at = now
     assignment.save(update_fields=["status", "closed_at", "updated_at"])
-    log(complaint=assignment.complaint, kind=K.CANCELLED, by=by, assignment=assignment, text=reason)
+    log(complaint=assignment.complaint, kind=K.CANCELLED, by=by, assignment=assignment, text=reason, at=now)
     notify.assignment_changed(assignment, f"ศูนย์ฯ ยกเลิกการส่งต่อ: {reason}")
-    refresh_status(assignment.complaint)
+    refresh_status(assignment.complaint, at=now)
     return assignment
 
 
 def _end_case(
-    complaint: Complaint, *, status: str, by: Actor, reason: str, kind: str, data: dict | None = None
+    complaint: Complaint,
+    *,
+    status: str,
+    by: Actor,
+    reason: str,
+    kind: str,
+    data: dict | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
-    now = timezone.now()
+    now = at or timezone.now()
     for a in (
         complaint.assignments.select_for_update().filter(status__in=Assignment.OPEN_STATUSES).select_related("agency")
     ):
@@ -548,7 +574,7 @@ def _end_case(
 
 
 @transaction.atomic
-def cancel(*, complaint: Complaint, by: Actor, reason: str) -> Complaint:
+def cancel(*, complaint: Complaint, by: Actor, reason: str, at: dt.datetime | None = None) -> Complaint:
     """Cancel the whole case (e.g. the complainant withdrew it); open work is called off."""
     if not reason.strip():
         raise WorkflowError("กรุณาระบุเหตุผลที่ยกเลิก", "A reason is required to cancel")
@@ -558,12 +584,12 @@ def cancel(*, complaint: Complaint, by: Actor, reason: str) -> Complaint:
             f"ยกเลิกเรื่อง {complaint.reference} ไม่ได้ เพราะอยู่ในสถานะ “{complaint.get_status_display()}”",
             f"Cannot cancel {complaint.reference}: it is '{complaint.status}'",
         )
-    _end_case(complaint, status=C.CANCELLED, by=by, reason=reason, kind=K.CANCELLED)
+    _end_case(complaint, status=C.CANCELLED, by=by, reason=reason, kind=K.CANCELLED, at=at)
     return complaint
 
 
 @transaction.atomic
-def mark_duplicate(*, complaint: Complaint, of: Complaint, by: Actor) -> Complaint:
+def mark_duplicate(*, complaint: Complaint, of: Complaint, by: Actor, at: dt.datetime | None = None) -> Complaint:
     """Close a case as a duplicate of another; its open work is called off."""
     if complaint.pk == of.pk:
         raise WorkflowError("เรื่องซ้ำกับตัวเองไม่ได้", "A case cannot duplicate itself")
@@ -586,13 +612,21 @@ def mark_duplicate(*, complaint: Complaint, of: Complaint, by: Actor) -> Complai
         reason=f"ซ้ำกับเรื่อง {of.reference}",
         kind=K.DUPLICATE,
         data={"duplicate_of": of.reference},
+        at=at,
     )
-    log(complaint=of, kind=K.NOTE, by=by, text=f"เรื่อง {complaint.reference} ถูกรวมเป็นเรื่องซ้ำของเรื่องนี้")
+    log(complaint=of, kind=K.NOTE, by=by, text=f"เรื่อง {complaint.reference} ถูกรวมเป็นเรื่องซ้ำของเรื่องนี้", at=at)
     return complaint
 
 
 @transaction.atomic
-def add_note(*, complaint: Complaint, by: Actor, text: str, assignment: Assignment | None = None) -> TimelineEntry:
+def add_note(
+    *,
+    complaint: Complaint,
+    by: Actor,
+    text: str,
+    assignment: Assignment | None = None,
+    at: dt.datetime | None = None,
+) -> TimelineEntry:
     if not text.strip():
         raise WorkflowError("กรุณาพิมพ์ข้อความ", "The note is empty")
-    return log(complaint=complaint, kind=K.NOTE, by=by, text=text, assignment=assignment)
+    return log(complaint=complaint, kind=K.NOTE, by=by, text=text, assignment=assignment, at=at)
