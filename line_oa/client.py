@@ -1,0 +1,208 @@
+"""The one module that talks to LINE: a thin wrapper around line-bot-sdk v3.
+
+Everything else in the project calls these functions; there is no hand-written
+HTTP to LINE anywhere else. Configuration comes from settings:
+
+- ``LINE_CHANNEL_ACCESS_TOKEN`` — the channel's long-lived token.
+- ``LINE_API_BASE`` / ``LINE_DATA_API_BASE`` — tests and the simulator only.
+  ``Configuration(host=...)`` sends *every* call (messaging and blob) to that
+  host, so production leaves both empty and the SDK uses api.line.me and
+  api-data.line.me. When only ``LINE_API_BASE`` is set, content downloads go
+  there too (the stub and the simulator serve both).
+- ``LINE_REQUEST_TIMEOUT`` — always passed as ``_request_timeout``: the SDK's
+  sync client has no default timeout.
+
+Messages are plain dicts in Messaging API JSON shape. They are converted with
+the SDK's own models (``PushMessageRequest.from_dict`` …) so a malformed
+message fails loudly here, before any HTTP.
+
+Errors: every failure is a ``LineError`` with ``status`` (None for network
+errors), ``body``, ``request_id`` and ``retryable`` (5xx, 429, timeouts and
+connection errors). A 409 on a push/multicast is ``LineConflict``: LINE already
+accepted a request with that retry key, so the message was delivered.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import urllib3
+from django.conf import settings
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException, ApiValueError
+
+MAX_MULTICAST = 500  # LINE's limit of user ids per multicast request
+
+
+class LineError(Exception):
+    """A call to LINE failed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: str = "",
+        request_id: str | None = None,
+        retryable: bool = False,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.request_id = request_id
+        self.retryable = retryable
+
+
+class LineConflict(LineError):
+    """409: a request with this X-Line-Retry-Key was already accepted (the message went out)."""
+
+
+class InvalidMessage(LineError):
+    """Our own message dicts do not validate against the SDK's models (never retryable)."""
+
+
+# --- configuration -----------------------------------------------------------
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _api_clients(token: str, host: str, data_host: str) -> tuple[ApiClient, ApiClient]:
+    def make(h: str) -> ApiClient:
+        config = Configuration(host=h or None, access_token=token)
+        # No hidden urllib3 retries: the outbox decides about retries itself.
+        config.retries = urllib3.Retry(total=0, redirect=0, raise_on_status=False)
+        return ApiClient(config)
+
+    return make(host), make(data_host or host)
+
+
+def _clients() -> tuple[ApiClient, ApiClient]:
+    with _lock:
+        return _api_clients(
+            settings.LINE_CHANNEL_ACCESS_TOKEN or "",
+            (settings.LINE_API_BASE or "").rstrip("/"),
+            (settings.LINE_DATA_API_BASE or "").rstrip("/"),
+        )
+
+
+def messaging_api() -> MessagingApi:
+    return MessagingApi(_clients()[0])
+
+
+def blob_api() -> MessagingApiBlob:
+    return MessagingApiBlob(_clients()[1])
+
+
+def _timeout() -> float:
+    return float(getattr(settings, "LINE_REQUEST_TIMEOUT", 10))
+
+
+# --- errors ------------------------------------------------------------------
+
+
+def _header(headers, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in dict(headers).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _translate(exc: Exception) -> LineError:
+    if isinstance(exc, ApiException):
+        status = exc.status
+        body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes | bytearray) else str(exc.body or "")
+        request_id = _header(exc.headers, "x-line-request-id")
+        if status == 409:
+            accepted = _header(exc.headers, "x-line-accepted-request-id")
+            return LineConflict(
+                f"LINE 409: retry key already accepted ({body[:200]})",
+                status=409,
+                body=body,
+                request_id=accepted or request_id,
+                retryable=False,
+            )
+        retryable = bool(status is None or status == 0 or status >= 500 or status == 429)
+        return LineError(
+            f"LINE {status}: {body[:300]}", status=status, body=body, request_id=request_id, retryable=retryable
+        )
+    if isinstance(exc, urllib3.exceptions.HTTPError | OSError | TimeoutError):
+        return LineError(f"LINE unreachable: {exc.__class__.__name__}: {exc}", retryable=True)
+    return LineError(f"LINE call failed: {exc.__class__.__name__}: {exc}", retryable=False)
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, _request_timeout=_timeout(), **kwargs)
+    except LineError:
+        raise
+    except (ApiException, urllib3.exceptions.HTTPError, OSError, TimeoutError) as exc:
+        raise _translate(exc) from exc
+
+
+def _build(model, payload: dict):
+    try:
+        return model.from_dict(payload)
+    except (ValueError, TypeError, ApiValueError) as exc:  # pydantic's ValidationError is a ValueError
+        raise InvalidMessage(f"Invalid LINE message: {exc}", body=str(exc)[:2000]) from exc
+
+
+# --- the calls ---------------------------------------------------------------
+
+
+def push(*, to: str, messages: list[dict], retry_key: str) -> str | None:
+    """Push `messages` (1–5) to one user or group. Returns LINE's x-line-request-id."""
+    request = _build(PushMessageRequest, {"to": to, "messages": messages})
+    response = _call(messaging_api().push_message_with_http_info, request, x_line_retry_key=str(retry_key))
+    return _header(response.headers, "x-line-request-id")
+
+
+def multicast(*, to: list[str], messages: list[dict], retry_key: str) -> str | None:
+    """Send the same messages to up to 500 *user* ids (groups cannot be multicast to)."""
+    if not to or len(to) > MAX_MULTICAST:
+        raise InvalidMessage(f"multicast takes 1..{MAX_MULTICAST} user ids, got {len(to)}")
+    request = _build(MulticastRequest, {"to": list(to), "messages": messages})
+    response = _call(messaging_api().multicast_with_http_info, request, x_line_retry_key=str(retry_key))
+    return _header(response.headers, "x-line-request-id")
+
+
+def reply(*, reply_token: str, messages: list[dict]) -> None:
+    """Answer with a reply token (free, single use, valid about a minute)."""
+    request = _build(ReplyMessageRequest, {"replyToken": reply_token, "messages": messages})
+    _call(messaging_api().reply_message_with_http_info, request)
+
+
+def get_content(message_id: str) -> bytes:
+    """Download the content (image, video, file) a user sent, via the blob API."""
+    data = _call(blob_api().get_message_content, message_id)
+    return bytes(data or b"")
+
+
+def get_profile(user_id: str) -> dict:
+    """{'displayName', 'userId', 'pictureUrl', 'statusMessage', 'language'} (absent keys omitted)."""
+    return _call(messaging_api().get_profile, user_id).to_dict()
+
+
+def get_group_summary(group_id: str) -> dict:
+    """{'groupId', 'groupName', 'pictureUrl'}."""
+    return _call(messaging_api().get_group_summary, group_id).to_dict()
+
+
+def get_quota() -> dict:
+    """{'type': 'limited'|'none', 'value': monthly limit, 'totalUsage': pushes counted this month}."""
+    api = messaging_api()
+    quota = _call(api.get_message_quota).to_dict()
+    usage = _call(api.get_message_quota_consumption).to_dict()
+    quota["totalUsage"] = usage.get("totalUsage", 0)
+    return quota

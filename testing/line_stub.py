@@ -1,0 +1,383 @@
+"""A small real LINE Messaging API server on loopback, for tests and the simulator.
+
+It implements the endpoints bkk1555 uses — reply, push, multicast, message
+content, profile, group summary, quota — and checks every request body with the
+SDK's own request models (``PushMessageRequest.from_json`` …) plus a few rules
+of LINE's the models do not enforce (postback ``data``, label lengths, quick
+reply size, …). An invalid body is recorded with ``valid=False`` and answered
+400 like LINE, so a malformed Flex message fails the test that sent it.
+
+It checks the Bearer token, honours ``X-Line-Retry-Key`` like LINE (a key that
+was already accepted → 409 with ``x-line-accepted-request-id``; a request that
+failed does not consume the key), records requests for assertions, serves
+registered content as message content, and can be told to fail::
+
+    stub = LineStub(token="t").start()
+    stub.add_content("m1", jpeg_bytes())
+    stub.fail_next(500, times=2)        # the next two requests answer 500
+    stub.hang_next(3, times=1)          # the next request waits 3 s, then is processed
+    ...
+    stub.requests_to("/v2/bot/message/push")
+    stub.stop()
+
+From another process: ``python -m testing.line_stub --port 8765 --token t``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from linebot.v3.messaging import MulticastRequest, PushMessageRequest, ReplyMessageRequest
+
+REQUEST_MODELS = {
+    "/v2/bot/message/reply": ReplyMessageRequest,
+    "/v2/bot/message/push": PushMessageRequest,
+    "/v2/bot/message/multicast": MulticastRequest,
+}
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+# --- validation (shared with the simulator's fake LINE API) -------------------
+
+
+def _walk(node, path="$"):
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, f"{path}[{i}]")
+
+
+def _extra_rules(payload: dict) -> list[str]:
+    """Rules LINE enforces that the SDK's pydantic models let through."""
+    errors = []
+    messages = payload.get("messages") or []
+    if not 1 <= len(messages) <= 5:
+        errors.append(f"$.messages: 1..5 messages, got {len(messages)}")
+    for path, node in _walk(messages, "$.messages"):
+        kind = node.get("type")
+        top_level = re.fullmatch(r"\$\.messages\[\d+\]", path) is not None
+        if kind == "text" and top_level:
+            text = node.get("text")
+            if not isinstance(text, str) or not text or len(text) > 5000:
+                errors.append(f"{path}.text: 1..5000 characters required")
+        if kind == "text" and ".contents" in path and not (node.get("text") or node.get("contents")):
+            errors.append(f"{path}: a Flex text needs text or contents")
+        if kind == "flex" and len(node.get("altText") or "") > 1500:
+            errors.append(f"{path}.altText: at most 1500 characters")
+        if kind == "postback":
+            data = node.get("data")
+            if not isinstance(data, str) or not data or len(data) > 300:
+                errors.append(f"{path}.data: 1..300 characters required")
+        if kind in ("postback", "message", "uri", "location", "camera", "cameraRoll", "datetimepicker"):
+            label = node.get("label")
+            if label is not None and len(label) > 20:
+                errors.append(f"{path}.label: at most 20 characters")
+        if kind == "uri":
+            uri = node.get("uri") or ""
+            if not re.match(r"^(https?|line|tel):", uri):
+                errors.append(f"{path}.uri: http, https, line or tel scheme required")
+        if kind == "image" and "originalContentUrl" in node:
+            for key in ("originalContentUrl", "previewImageUrl"):
+                if not str(node.get(key, "")).startswith("https://"):
+                    errors.append(f"{path}.{key}: HTTPS URL required")
+        if kind == "location" and "address" in node and len(node.get("address") or "") > 100:
+            errors.append(f"{path}.address: at most 100 characters")
+        if kind == "location" and "title" in node and len(node.get("title") or "") > 100:
+            errors.append(f"{path}.title: at most 100 characters")
+        if "quickReply" in node:
+            items = (node["quickReply"] or {}).get("items") or []
+            if not 1 <= len(items) <= 13:
+                errors.append(f"{path}.quickReply.items: 1..13 items, got {len(items)}")
+    return errors
+
+
+def validate_request(path: str, raw: bytes) -> tuple[dict | None, str | None]:
+    """Check a request body for `path` like LINE would. Returns (payload, error)."""
+    model = REQUEST_MODELS.get(path)
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"The request body has 1 error(s): not JSON ({exc})"
+    if model is None:
+        return payload, None
+    try:
+        model.from_json(raw.decode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - any model failure is LINE's 400
+        return payload, f"The request body has 1 error(s): {exc}"
+    errors = _extra_rules(payload)
+    if path == "/v2/bot/message/multicast" and not 1 <= len(payload.get("to") or []) <= 500:
+        errors.append("$.to: 1..500 user ids")
+    if path == "/v2/bot/message/multicast" and any(not str(t).startswith("U") for t in payload.get("to") or []):
+        errors.append("$.to: multicast takes user ids only")
+    if errors:
+        return payload, f"The request body has {len(errors)} error(s): {'; '.join(errors)}"
+    return payload, None
+
+
+# --- the server --------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict
+    body: dict | None
+    status: int = 0
+    valid: bool = True
+    error: str = ""
+    at: float = field(default_factory=time.time)
+
+    @property
+    def retry_key(self) -> str | None:
+        return self.headers.get("x-line-retry-key")
+
+
+@dataclass
+class _Fault:
+    status: int | None = None
+    hang: float = 0.0
+    times: int = 1
+    path: str | None = None
+
+
+class LineStub:
+    def __init__(self, *, token: str = "stub-token", host: str = "127.0.0.1", port: int = 0):
+        self.token = token
+        self.requests: list[Recorded] = []
+        self.contents: dict[str, tuple[bytes, str]] = {}
+        self.profiles: dict[str, dict] = {}
+        self.groups: dict[str, dict] = {}
+        self.quota = {"type": "limited", "value": 15000}
+        self.used_reply_tokens: set[str] = set()
+        self.accepted_keys: dict[str, str] = {}
+        self.pushed_count = 0
+        self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # lifecycle
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> LineStub:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="line-stub", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # programming it
+    def add_content(self, message_id: str, content: bytes, content_type: str = "image/jpeg") -> None:
+        with self._lock:
+            self.contents[message_id] = (content, content_type)
+
+    def fail_next(self, status: int, times: int = 1, path: str | None = None) -> None:
+        with self._lock:
+            self._faults.append(_Fault(status=status, times=times, path=path))
+
+    def hang_next(self, seconds: float, times: int = 1, path: str | None = None) -> None:
+        with self._lock:
+            self._faults.append(_Fault(hang=seconds, times=times, path=path))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._faults.clear()
+            self.accepted_keys.clear()
+            self.used_reply_tokens.clear()
+            self.pushed_count = 0
+
+    # assertions
+    def requests_to(self, path: str, *, valid: bool | None = None) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path and (valid is None or r.valid == valid)]
+
+    def invalid_requests(self) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if not r.valid]
+
+    def sent_messages(self, to: str | None = None) -> list[dict]:
+        """Every message accepted by push, multicast or reply (optionally only those pushed to `to`)."""
+        out = []
+        with self._lock:
+            for r in self.requests:
+                if r.status != 200 or r.method != "POST" or r.body is None:
+                    continue
+                targets = r.body.get("to")
+                targets = targets if isinstance(targets, list) else [targets]
+                if to is None or to in targets:
+                    out += r.body.get("messages", [])
+        return out
+
+    # internals
+    def _take_fault(self, path: str) -> _Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.path is None or fault.path == path:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def _record(self, rec: Recorded) -> None:
+        with self._lock:
+            self.requests.append(rec)
+
+    def handle(self, method: str, path: str, headers: dict, raw: bytes) -> tuple[int, dict, bytes | dict]:
+        """Answer one request: (status, extra headers, body). Also used by the simulator."""
+        rec = Recorded(method=method, path=path, headers=headers, body=None)
+        self._record(rec)
+        fault = self._take_fault(path)
+        if fault and fault.hang:
+            time.sleep(fault.hang)
+        if fault and fault.status:
+            rec.status = fault.status
+            return fault.status, {}, {"message": "stub fault injected"}
+        if headers.get("authorization") != f"Bearer {self.token}":
+            rec.status = 401
+            return (
+                401,
+                {},
+                {
+                    "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
+                },
+            )
+        status, extra, body = self._route(method, path, headers, raw, rec)
+        rec.status = status
+        return status, extra, body
+
+    def _route(self, method, path, headers, raw, rec):
+        if method == "POST" and path in REQUEST_MODELS:
+            payload, error = validate_request(path, raw)
+            rec.body = payload
+            if error:
+                rec.valid, rec.error = False, error
+                return 400, {}, {"message": error}
+            request_id = str(uuid.uuid4())
+            if path == "/v2/bot/message/reply":
+                token = payload.get("replyToken")
+                with self._lock:
+                    if token in self.used_reply_tokens:
+                        return 400, {"x-line-request-id": request_id}, {"message": "Invalid reply token"}
+                    self.used_reply_tokens.add(token)
+                return 200, {"x-line-request-id": request_id}, {"sentMessages": _sent(payload)}
+            key = headers.get("x-line-retry-key")
+            if key is not None and not UUID_RE.match(key):
+                rec.valid, rec.error = False, "X-Line-Retry-Key must be a UUID"
+                return 400, {}, {"message": "The retry key is invalid"}
+            with self._lock:
+                if key and key in self.accepted_keys:
+                    return (
+                        409,
+                        {"x-line-request-id": request_id, "x-line-accepted-request-id": self.accepted_keys[key]},
+                        {"message": "The retry key is already accepted", "sentMessages": _sent(payload)},
+                    )
+                if key:
+                    self.accepted_keys[key] = request_id
+                targets = payload["to"] if isinstance(payload["to"], list) else [payload["to"]]
+                self.pushed_count += len(targets)
+            body = {"sentMessages": _sent(payload)} if path.endswith("push") else {}
+            return 200, {"x-line-request-id": request_id}, body
+        if method == "GET":
+            m = re.fullmatch(r"/v2/bot/message/([^/]+)/content", path)
+            if m:
+                with self._lock:
+                    found = self.contents.get(m.group(1))
+                if not found:
+                    return 404, {}, {"message": "Not found"}
+                return 200, {"content-type": found[1]}, found[0]
+            m = re.fullmatch(r"/v2/bot/profile/([^/]+)", path)
+            if m:
+                uid = m.group(1)
+                return (
+                    200,
+                    {},
+                    self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}", "language": "th"},
+                )
+            m = re.fullmatch(r"/v2/bot/group/([^/]+)/summary", path)
+            if m:
+                gid = m.group(1)
+                return 200, {}, self.groups.get(gid) or {"groupId": gid, "groupName": f"กลุ่ม {gid[-4:]}"}
+            if path == "/v2/bot/message/quota":
+                return 200, {}, self.quota
+            if path == "/v2/bot/message/quota/consumption":
+                with self._lock:
+                    return 200, {}, {"totalUsage": self.pushed_count}
+        return 404, {}, {"message": "Not found"}
+
+    def _handler_class(self):
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def _serve(self):
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                path = self.path.split("?", 1)[0]
+                status, extra, body = stub.handle(self.command, path, headers, raw)
+                if isinstance(body, bytes):
+                    data = body
+                    ctype = extra.pop("content-type", "application/octet-stream")
+                else:
+                    data = json.dumps(body, ensure_ascii=False).encode()
+                    ctype = "application/json"
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", ctype)
+                    self.send_header("content-length", str(len(data)))
+                    for k, v in extra.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its timeout), like a real hang
+
+            do_GET = do_POST = _serve
+
+        return Handler
+
+
+def _sent(payload: dict) -> list[dict]:
+    return [{"id": str(uuid.uuid4().int)[:18], "quoteToken": uuid.uuid4().hex} for _ in payload.get("messages", [])]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Stub LINE Messaging API on loopback")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--token", default="stub-token")
+    args = parser.parse_args(argv)
+    stub = LineStub(token=args.token, host=args.host, port=args.port).start()
+    print(f"LINE stub listening on {stub.url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        stub.stop()
+
+
+if __name__ == "__main__":
+    main()
