@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -70,3 +71,208 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} → {len(self.to)} ({self.get_status_display()})"
+
+
+# --- the webhook ------------------------------------------------------------------
+
+
+class WebhookEvent(models.Model):
+    """One event LINE delivered to the webhook, stored before it is processed.
+
+    `webhook_event_id` is unique, so a redelivered event is stored once; the
+    processing task claims a row with a conditional update (pending →
+    processing), so it is processed once even if queued twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("รอประมวลผล")
+        PROCESSING = "processing", _("กำลังประมวลผล")
+        DONE = "done", _("ประมวลผลแล้ว")
+        IGNORED = "ignored", _("ไม่ต้องดำเนินการ")
+        FAILED = "failed", _("ผิดพลาด")
+
+    webhook_event_id = models.CharField(_("webhookEventId"), max_length=64, unique=True)
+    event_type = models.CharField(_("ประเภทเหตุการณ์"), max_length=40)
+    source_type = models.CharField(_("ประเภทแหล่งที่มา"), max_length=10, blank=True)
+    source_id = models.CharField(
+        _("แหล่งที่มา"), max_length=64, blank=True, help_text=_("groupId/roomId หรือ userId ของห้องแชต")
+    )
+    user_id = models.CharField(_("LINE user ID ผู้ส่ง"), max_length=64, blank=True)
+    is_redelivery = models.BooleanField(_("ส่งซ้ำจาก LINE"), default=False)
+    event_time = models.DateTimeField(_("เวลาเกิดเหตุการณ์"), null=True, blank=True)
+    payload = models.JSONField(_("ข้อมูลดิบ"))
+    received_at = models.DateTimeField(_("ได้รับเมื่อ"))
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ประมวลผล"), default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    processed_at = models.DateTimeField(_("ประมวลผลเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-received_at", "-id")
+        verbose_name = _("เหตุการณ์ webhook")
+        verbose_name_plural = _("เหตุการณ์ webhook")
+        indexes = [
+            models.Index(fields=["-received_at"], name="webhook_received_idx"),
+            models.Index(
+                fields=["received_at"],
+                name="webhook_unfinished_idx",
+                condition=Q(status__in=["pending", "processing", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.webhook_event_id}"
+
+
+# --- registration -------------------------------------------------------------------
+
+LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class LinkCode(models.Model):
+    """A short-lived, single-use code that binds a LINE user to a Coordinator,
+    or a LINE group to an Agency, when sent to the OA."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("ผูกบัญชีผู้ประสานงาน")
+        GROUP = "group", _("ผูกกลุ่ม LINE ของหน่วยงาน")
+
+    code = models.CharField(_("รหัส"), max_length=8, unique=True, editable=False)
+    kind = models.CharField(_("ใช้สำหรับ"), max_length=12, choices=Kind.choices, default=Kind.COORDINATOR)
+    coordinator = models.ForeignKey(
+        "agencies.Coordinator",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="link_codes",
+        verbose_name=_("ผู้ประสานงาน"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="link_codes", verbose_name=_("หน่วยงาน")
+    )
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("สร้างโดย")
+    )
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("หมดอายุ"))
+    used_at = models.DateTimeField(_("ใช้เมื่อ"), null=True, blank=True)
+    used_by_line_id = models.CharField(_("LINE ID ที่ใช้รหัส"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("รหัสผูกบัญชี LINE")
+        verbose_name_plural = _("รหัสผูกบัญชี LINE")
+
+    def __str__(self) -> str:
+        return self.display_code
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+
+class LinkAttempt(models.Model):
+    """A failed link-code attempt by one LINE user (the rate limit counts these)."""
+
+    line_user_id = models.CharField(max_length=64)
+    text = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["line_user_id", "created_at"], name="linkattempt_user_idx")]
+        verbose_name = _("การใส่รหัสผิด")
+        verbose_name_plural = _("การใส่รหัสผิด")
+
+
+# --- the conversation -----------------------------------------------------------------
+
+
+class Conversation(models.Model):
+    """What one LINE user is doing right now in one chat (reporting on a case,
+    giving a reject reason), and media they sent before choosing a case."""
+
+    class Mode(models.TextChoices):
+        IDLE = "idle", _("ไม่มี")
+        REPORT = "report", _("รายงานผล")
+        REJECT = "reject", _("รอเหตุผลที่ไม่ใช่หน่วยงานนี้")
+
+    line_user_id = models.CharField(max_length=64)
+    chat_id = models.CharField(max_length=64)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.IDLE)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    pending_media = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line_user_id", "chat_id"], name="one_conversation_per_chat")]
+        verbose_name = _("บริบทการสนทนา")
+        verbose_name_plural = _("บริบทการสนทนา")
+
+
+class InboxMessage(models.Model):
+    """The officers' LINE inbox: free text from agencies and the officers' answers."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("ข้อความเข้า")
+        OUT = "out", _("ตอบกลับ")
+
+    chat_id = models.CharField(_("ห้องแชต LINE"), max_length=64, db_index=True)
+    source_type = models.CharField(_("ประเภท"), max_length=10, default="user")
+    direction = models.CharField(_("ทิศทาง"), max_length=3, choices=Direction.choices, default=Direction.IN)
+    coordinator = models.ForeignKey(
+        "agencies.Coordinator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้ประสานงาน"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("หน่วยงาน")
+    )
+    sender_name = models.CharField(_("ผู้ส่ง"), max_length=200, blank=True)
+    text = models.TextField(_("ข้อความ"))
+    created_at = models.DateTimeField(_("เวลา"), default=timezone.now)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ตอบโดย")
+    )
+    outbox = models.ForeignKey(OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("กล่องข้อความ LINE")
+        verbose_name_plural = _("กล่องข้อความ LINE")
+        indexes = [models.Index(fields=["chat_id", "-created_at"], name="inbox_chat_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sender_name or self.chat_id}: {self.text[:40]}"
+
+
+# --- the local simulator (DEBUG/demo only) ------------------------------------------
+
+
+class SimulatorMessage(models.Model):
+    """A message the system sent through the simulator's fake LINE API (push, multicast, reply),
+    or a message the person playing a coordinator sent (direction in)."""
+
+    chat_id = models.CharField(max_length=64, db_index=True)
+    direction = models.CharField(max_length=3, default="out")
+    kind = models.CharField(max_length=10)
+    message = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+
+class SimulatorContent(models.Model):
+    """Content (a photo) the simulator's user uploaded, served as LINE message content."""
+
+    message_id = models.CharField(max_length=32, unique=True)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=100, default="image/jpeg")
+    created_at = models.DateTimeField(auto_now_add=True)
