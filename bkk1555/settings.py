@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "complaints",
     "line_oa",
     "reports",
+    "api",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +143,37 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# Keep work when a worker dies: ack only after the task ran, give a killed
+# worker's message back, and take one message at a time (LINE calls are slow).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"line_oa.tasks.send_outbox_message": {"queue": "line"}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must not hold an officer's request: fail fast, the outbox sweep re-sends.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+if REDIS_URL:
+    # Redis hands an unacknowledged message to another worker after this long:
+    # far longer than the longest task (hard limit above), or it would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# The outbox: a row still pending this long after it was due is re-queued by the
+# sweep; a row claimed ("sending") longer than the lease is taken over. The lease
+# is longer than the task's hard time limit, so a live worker never loses its row.
+OUTBOX_PENDING_GRACE_SECONDS = env_int("OUTBOX_PENDING_GRACE_SECONDS", 60)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 60)
 
 # --- LINE ---------------------------------------------------------------------
 LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET", "")
@@ -156,11 +188,40 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first, so an unauthenticated call gets 401 with `WWW-Authenticate: Token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermissions"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ReferencePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "bkk1555 API",
-    "DESCRIPTION": "Bangkok 1555 complaint dispatch and follow-up",
+    "DESCRIPTION": "Bangkok 1555 complaint dispatch and follow-up. Token auth (`Authorization: Token …`) for "
+    "systems, session auth for staff. Errors: `{error: {code, th, en, fields?}}`.",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc assets served from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "AssignmentStatusEnum": "complaints.models.Assignment.Status",
+        "ComplaintChannelEnum": "complaints.models.Complaint.Channel",
+        "AssignmentChannelEnum": "complaints.models.Assignment.Channel",
+        "PhotoStageEnum": "complaints.models.Photo.Stage",
+    },
 }
 
 LOGGING = {

@@ -1,1 +1,169 @@
-"""Admin for outgoing LINE messages (failed/stuck, resend) and reminders."""
+"""Admin for outgoing LINE messages (failed and stuck ones, resend) and the reminders sent.
+
+Officers see every outgoing message and why it failed; supervisors (who hold
+change_outboxmessage) may resend and see what LINE bills per agency and month.
+Rows are never edited by hand: resend puts a row back in the queue with the
+same retry key, so LINE still refuses to deliver anything twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from bkk1555 import roles
+from bkk1555.thaidate import thai_month
+from complaints.models import Reminder
+
+from . import delivery
+from .models import OutboxMessage
+
+S = OutboxMessage.Status
+
+# Officers (and so supervisors) may read the reminder log; synced to the groups after migrate.
+if "complaints.view_reminder" not in roles.EXTRA[roles.OFFICER]:
+    roles.EXTRA[roles.OFFICER].append("complaints.view_reminder")
+
+
+class StuckFilter(admin.SimpleListFilter):
+    title = _("ค้างส่ง")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("ค้างเกินกำหนด (รอส่ง/กำลังส่ง)")), ("problem", _("ส่งไม่สำเร็จหรือค้าง"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=delivery.overdue().values("pk"))
+        if self.value() == "problem":
+            return queryset.filter(Q(status=S.FAILED) | Q(pk__in=delivery.overdue().values("pk")))
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "purpose",
+        "reference",
+        "agency",
+        "status",
+        "attempts",
+        "error_status",
+        "reason",
+        "recipients_count",
+        "sent_at",
+    )
+    list_filter = ("status", StuckFilter, "purpose", "error_status", "created_at")
+    list_select_related = ("agency",)
+    search_fields = ("=line_request_id", "=retry_key", "last_error", "assignment__complaint__reference")
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ("resend",)
+    readonly_fields = (
+        "retry_key",
+        "purpose",
+        "agency",
+        "assignment",
+        "to",
+        "messages",
+        "status",
+        "attempts",
+        "last_error",
+        "error_status",
+        "line_request_id",
+        "recipients_count",
+        "created_at",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    fields = readonly_fields
+    change_list_template = "admin/line_oa/outboxmessage/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_reference=F("assignment__complaint__reference"))
+
+    @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
+    def reference(self, obj):
+        return obj._reference or "-"
+
+    @admin.display(description=_("สาเหตุ"))
+    def reason(self, obj):
+        return (obj.last_error or "").splitlines()[0][:120] if obj.last_error else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("ส่งใหม่ (ใช้ retry key เดิม)"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = delivery.resend(list(queryset.values_list("pk", flat=True)))
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            ngettext("ส่งใหม่ %(count)d ข้อความ", "ส่งใหม่ %(count)d ข้อความ", count) % {"count": count}
+            + (f" ({_('ข้ามข้อความที่ส่งแล้ว')} {skipped})" if skipped else ""),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_change_permission(request):
+            local = timezone.localtime()
+            since = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days=62)).replace(
+                day=1
+            )
+            billing = delivery.billed_by_agency_month(since=since)
+            for row in billing:
+                month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
+                row["month_th"] = thai_month(month.year, month.month)
+            extra_context["billing"] = billing
+        extra_context["grace_seconds"] = settings.OUTBOX_PENDING_GRACE_SECONDS
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The log of overdue reminders and escalations: read-only, written only by the sweep."""
+
+    list_display = ("created_at", "reference", "agency", "stage", "level", "due_at", "recipient_count")
+    list_filter = ("stage", "level", "created_at")
+    search_fields = ("assignment__complaint__reference", "assignment__agency__name_th")
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_reference=F("assignment__complaint__reference"), _agency=F("assignment__agency__name_th"))
+        )
+
+    @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
+    def reference(self, obj):
+        return obj._reference
+
+    @admin.display(description=_("หน่วยงาน"), ordering="_agency")
+    def agency(self, obj):
+        return obj._agency
+
+    @admin.display(description=_("จำนวนผู้รับ"))
+    def recipient_count(self, obj):
+        return len(obj.recipients or [])
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

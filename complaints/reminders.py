@@ -1,0 +1,341 @@
+"""The overdue sweep: remind agencies past a deadline, then escalate — each level exactly once.
+
+Every minute (beat) `sweep()` finds open assignments past a deadline through the
+partial indexes on Assignment (acknowledge while dispatched, make safe while
+acknowledged or in progress, resolve while open). A stage has up to three
+levels, each due at the deadline plus the category's offset
+(`Category.reminder_offsets`, e.g. BEST 0/15/30 minutes); non-urgent offsets run
+on the working-hours clock, BEST ones on the wall clock.
+
+- level 1 → the agency's LINE group, else its reachable coordinators
+- level 2 → the agency's reachable lead coordinators (else level 1's audience)
+- level 3 → the centre (the LINE group bound to the agency coded C1555, if any)
+  and `Assignment.escalation_level = 3`, the console's flag.
+An agency nobody can be reached at escalates to the centre at once.
+
+Exactly once: each level is a `Reminder` row, unique per assignment, stage and
+level, inserted with INSERT … ON CONFLICT DO NOTHING RETURNING, and only the rows
+this sweep really inserted get a message — two sweeps racing cannot both win a
+row. On PostgreSQL the candidates are also locked FOR UPDATE SKIP LOCKED, so a
+second sweep (or an officer acknowledging the case right now) is never waited
+for: what is locked is looked at again next minute. Reminders stop the moment
+an assignment moves on because the stage's query no longer matches it.
+
+The query count does not depend on how many assignments are overdue (apart from
+inserts in chunks of 1,000 rows): three candidate queries, one for reminders
+already sent, one for coordinators, one for the centre, one for closure days,
+then bulk inserts and one update per level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Agency, Coordinator
+from bkk1555.thaidate import thai_datetime
+from line_oa.models import OutboxMessage
+from line_oa.outbox import Outgoing, enqueue_many
+
+from .models import Assignment, Reminder, TimelineEntry
+from .sla import WorkingCalendar
+
+log = logging.getLogger(__name__)
+
+A = Assignment.Status
+ST = Reminder.Stage
+CENTRE_CODE = "C1555"
+ESCALATION_LEVEL = 3
+INSERT_CHUNK = 1000
+
+# stage → (the assignment states in which it can be overdue, the deadline field)
+STAGES: dict[str, tuple[Q, str]] = {
+    ST.ACKNOWLEDGE: (Q(status=A.DISPATCHED), "ack_due_at"),
+    ST.MAKE_SAFE: (Q(status__in=(A.ACKNOWLEDGED, A.IN_PROGRESS), safe_due_at__isnull=False), "safe_due_at"),
+    ST.RESOLVE: (Q(status__in=Assignment.OPEN_STATUSES, resolve_due_at__isnull=False), "resolve_due_at"),
+}
+# What the agency should do, for the message text.
+_ACTION_TH = {
+    ST.ACKNOWLEDGE: "กดรับเรื่อง",
+    ST.MAKE_SAFE: "ทำให้พื้นที่ปลอดภัย",
+    ST.RESOLVE: "แก้ไขให้เสร็จและรายงานผล",
+}
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    messages: int = 0
+    escalated: int = 0
+    levels: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Due:
+    assignment: Assignment
+    stage: str
+    due_at: dt.datetime
+    levels: list[int]
+
+
+def _overdue_query(stage: str, now: dt.datetime):
+    condition, due_field = STAGES[stage]
+    qs = (
+        Assignment.objects.filter(condition, **{f"{due_field}__lte": now})
+        .select_related("agency", "complaint__category", "complaint__district")
+        .only(
+            "id",
+            "status",
+            "escalation_level",
+            "ack_due_at",
+            "safe_due_at",
+            "resolve_due_at",
+            "agency__id",
+            "agency__code",
+            "agency__name_th",
+            "agency__line_group_id",
+            "complaint__id",
+            "complaint__reference",
+            "complaint__is_best",
+            "complaint__address",
+            "complaint__landmark",
+            "complaint__category__id",
+            "complaint__category__is_best",
+            "complaint__category__name_th",
+            "complaint__category__reminder_offsets_minutes",
+            "complaint__district__id",
+            "complaint__district__name_th",
+        )
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs
+
+
+def _already_sent(now: dt.datetime) -> set[tuple[int, str, int]]:
+    """Reminder rows of every assignment that is a candidate now, in one query."""
+    match = Q()
+    for stage, (condition, due_field) in STAGES.items():
+        prefixed = Q(
+            *[(f"assignment__{k}", v) for k, v in condition.children],
+            **{f"assignment__{due_field}__lte": now},
+        )
+        match |= Q(stage=stage) & prefixed
+    return set(Reminder.objects.filter(match).values_list("assignment_id", "stage", "level"))
+
+
+def _fire_at(due_at: dt.datetime, minutes: int, *, best: bool, calendar: WorkingCalendar) -> dt.datetime:
+    if best:
+        return due_at + dt.timedelta(minutes=minutes)
+    return calendar.add(due_at, minutes)
+
+
+def _insert_new(rows: list[Reminder]) -> set[tuple[int, str, int]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the keys this call really inserted."""
+    table = Reminder._meta.db_table
+    recipients_field = Reminder._meta.get_field("recipients")
+    inserted: set[tuple[int, str, int]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            values, params = [], []
+            for r in chunk:
+                values.append("(%s, %s, %s, %s, %s, %s)")
+                params += [
+                    r.assignment_id,
+                    r.stage,
+                    r.level,
+                    connection.ops.adapt_datetimefield_value(r.due_at),
+                    connection.ops.adapt_datetimefield_value(r.created_at),
+                    recipients_field.get_db_prep_value(r.recipients, connection),
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} (assignment_id, stage, level, due_at, created_at, recipients) "  # noqa: S608
+                f"VALUES {', '.join(values)} "
+                "ON CONFLICT (assignment_id, stage, level) DO NOTHING "
+                "RETURNING assignment_id, stage, level",
+                params,
+            )
+            inserted |= {(a, s, int(lv)) for a, s, lv in cursor.fetchall()}
+    return inserted
+
+
+class _Audiences:
+    """Who hears each level, for every agency of this sweep, from two queries."""
+
+    def __init__(self, agencies: dict[int, Agency]):
+        self.agencies = agencies
+        self.coordinators: dict[int, list[str]] = defaultdict(list)
+        self.leads: dict[int, list[str]] = defaultdict(list)
+        rows = (
+            Coordinator.objects.reachable()
+            .filter(agency_id__in=list(agencies))
+            .order_by("agency_id", "name", "id")
+            .values_list("agency_id", "line_user_id", "is_lead")
+        )
+        for agency_id, user_id, is_lead in rows:
+            self.coordinators[agency_id].append(user_id)
+            if is_lead:
+                self.leads[agency_id].append(user_id)
+        self.centre = Agency.objects.filter(code=CENTRE_CODE).only("id", "line_group_id").first()
+
+    def agency(self, agency_id: int) -> list[str]:
+        group = self.agencies[agency_id].line_group_id
+        return [group] if group else self.coordinators[agency_id]
+
+    def lead(self, agency_id: int) -> list[str]:
+        return self.leads[agency_id] or self.agency(agency_id)
+
+    def centre_group(self) -> list[str]:
+        return [self.centre.line_group_id] if self.centre and self.centre.line_group_id else []
+
+    def for_level(self, agency_id: int, level: int) -> list[str]:
+        if level >= ESCALATION_LEVEL:
+            return self.centre_group()
+        return self.lead(agency_id) if level == 2 else self.agency(agency_id)
+
+
+def _place(a: Assignment) -> str:
+    c = a.complaint
+    parts = [c.address, c.landmark, c.district.name_th if c.district_id else ""]
+    return " ".join(p for p in parts if p) or "-"
+
+
+def _text(item: _Due, level: int, *, unreachable: bool) -> str:
+    a, c = item.assignment, item.assignment.complaint
+    stage = ST(item.stage).label
+    badge = "🔴 BEST " if c.is_best else ""
+    overdue = f"เลยกำหนด{stage} ({thai_datetime(item.due_at)})"
+    if level >= ESCALATION_LEVEL:
+        why = "ติดต่อหน่วยงานทาง LINE ไม่ได้ " if unreachable else ""
+        return (
+            f"🚨 ยกระดับ: {badge}เรื่อง {c.reference} ({c.category.name_th}) "
+            f"ส่งต่อ {a.agency.name_th} {overdue} {why}— กรุณาประสานทางโทรศัพท์/วิทยุ\n"
+            f"สถานที่: {_place(a)}"
+        )[:5000]
+    who = "ถึงหัวหน้าหน่วยงาน: " if level == 2 else ""
+    return (
+        f"⏰ แจ้งเตือนครั้งที่ {level} {who}{badge}เรื่อง {c.reference} ({c.category.name_th}) "
+        f"{overdue} กรุณา{_ACTION_TH[item.stage]}\nสถานที่: {_place(a)}"
+    )[:5000]
+
+
+def _due_items(now: dt.datetime) -> list[_Due]:
+    sent = _already_sent(now)
+    calendar: WorkingCalendar | None = None
+    items: list[_Due] = []
+    for stage, (_, due_field) in STAGES.items():
+        for a in _overdue_query(stage, now):
+            due_at = getattr(a, due_field)
+            category = a.complaint.category
+            best = category.is_best
+            levels = []
+            for level, minutes in enumerate(category.reminder_offsets[:ESCALATION_LEVEL], start=1):
+                if (a.pk, stage, level) in sent:
+                    continue
+                if not best and calendar is None:
+                    calendar = WorkingCalendar()
+                if _fire_at(due_at, minutes, best=best, calendar=calendar) <= now:
+                    levels.append(level)
+            if levels:
+                items.append(_Due(a, stage, due_at, levels))
+    return items
+
+
+@transaction.atomic
+def sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    """Send every reminder level that has come due and was not sent yet. Safe to run concurrently."""
+    now = now or timezone.now()
+    items = _due_items(now)
+    result = SweepResult()
+    if not items:
+        return result
+    audiences = _Audiences({i.assignment.agency_id: i.assignment.agency for i in items})
+
+    # Decide each row's recipients; an unreachable agency jumps to the centre at once.
+    planned: list[Reminder] = []
+    unreachable: set[tuple[int, str]] = set()
+    for item in items:
+        a = item.assignment
+        levels = item.levels
+        if not audiences.agency(a.agency_id):
+            unreachable.add((a.pk, item.stage))
+            levels = sorted({*levels, *range(1, ESCALATION_LEVEL + 1)})
+            item.levels = levels
+        for level in levels:
+            planned.append(
+                Reminder(
+                    assignment_id=a.pk,
+                    stage=item.stage,
+                    level=level,
+                    due_at=item.due_at,
+                    created_at=now,
+                    recipients=audiences.for_level(a.agency_id, level),
+                )
+            )
+    inserted = _insert_new(planned)
+
+    outgoing: list[Outgoing] = []
+    timeline: list[TimelineEntry] = []
+    raised: dict[int, set[int]] = defaultdict(set)
+    for item in items:
+        a = item.assignment
+        mine = [lv for lv in item.levels if (a.pk, item.stage, lv) in inserted]
+        if not mine:
+            continue  # another sweep got there first
+        is_unreachable = (a.pk, item.stage) in unreachable
+        # A jump straight to the centre sends only the centre's message, not three.
+        to_send = [max(mine)] if is_unreachable else mine
+        for level in to_send:
+            escalation = level >= ESCALATION_LEVEL
+            recipients = audiences.for_level(a.agency_id, level)
+            text = _text(item, level, unreachable=is_unreachable)
+            if recipients:
+                outgoing.append(
+                    Outgoing(
+                        to=recipients,
+                        messages=[{"type": "text", "text": text}],
+                        purpose=OutboxMessage.Purpose.ESCALATION if escalation else OutboxMessage.Purpose.REMINDER,
+                        agency_id=(audiences.centre.pk if escalation and audiences.centre else a.agency_id),
+                        assignment_id=a.pk,
+                    )
+                )
+            timeline.append(
+                TimelineEntry(
+                    complaint_id=a.complaint_id,
+                    assignment_id=a.pk,
+                    kind=TimelineEntry.Kind.ESCALATED if escalation else TimelineEntry.Kind.REMINDER,
+                    text=text,
+                    data={
+                        "stage": item.stage,
+                        "level": level,
+                        "recipients": len(recipients),
+                        "unreachable": is_unreachable,
+                    },
+                    created_at=now,
+                )
+            )
+            result.levels[level] = result.levels.get(level, 0) + 1
+        result.reminders += len(mine)
+        raised[max(mine)].add(a.pk)
+
+    TimelineEntry.objects.bulk_create(timeline, batch_size=1000)
+    enqueue_many(outgoing)
+    result.messages = len(outgoing)
+    for level, ids in raised.items():
+        Assignment.objects.filter(pk__in=ids, escalation_level__lt=level).update(escalation_level=level)
+    result.escalated = len(raised.get(ESCALATION_LEVEL, ()))
+    if result.reminders:
+        log.info(
+            "Reminder sweep: %s reminder(s), %s message(s), %s escalated",
+            result.reminders,
+            result.messages,
+            result.escalated,
+        )
+    return result

@@ -1,0 +1,13 @@
+"""Celery tasks of the case side. Thin: they call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import reminders
+
+
+@shared_task(name="complaints.tasks.sweep_reminders", queue="default", ignore_result=True)
+def sweep_reminders() -> int:
+    """Every minute (beat): send reminder levels that came due. Idempotent and safe to overlap."""
+    return reminders.sweep().reminders

@@ -1,0 +1,34 @@
+"""Celery tasks of the LINE channel. Thin: they take ids and call the services.
+
+Webhook processing (the LINE channel's own task) runs on the "default" queue;
+outgoing messages on "line", so a burst of dispatch cards never waits behind
+webhook work and the other way round.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import delivery
+
+
+@shared_task(name="line_oa.tasks.send_outbox_message", queue="line", acks_late=True, ignore_result=True, bind=True)
+def send_outbox_message(self, message_id: int) -> str:
+    """Deliver one outbox row; on a retryable error queue itself again after the backoff.
+
+    Idempotent: a duplicate message (the sweep, a redelivery after a worker died)
+    finds the row claimed or sent and does nothing.
+    """
+    outcome = delivery.deliver(message_id)
+    if outcome.status == "retry" and not self.request.is_eager:
+        try:
+            self.apply_async(args=[message_id], countdown=outcome.retry_in, queue="line")
+        except Exception:  # noqa: BLE001 - broker down: the row is pending, the sweep will send it
+            pass
+    return outcome.status
+
+
+@shared_task(name="line_oa.tasks.sweep_outbox", queue="default", ignore_result=True)
+def sweep_outbox() -> int:
+    """Every minute: re-queue rows the broker lost or a dead worker left in 'sending'."""
+    return delivery.sweep()
