@@ -1,0 +1,72 @@
+"""One JSON error shape for the whole API, with Thai and English messages:
+
+    {"error": {"code": "...", "th": "...", "en": "...", "fields": {...}}}
+
+`fields` only appears on 400s for invalid input. Workflow refusals keep the
+workflow's own code and messages: a refused transition is a 409, a broken image
+or a plain validation refusal a 400.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from complaints.errors import InvalidImage, WorkflowError
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "invalid": ("ข้อมูลไม่ถูกต้อง", "Invalid input"),
+    "parse_error": ("อ่านข้อมูลที่ส่งมาไม่ได้", "Malformed request body"),
+    "not_authenticated": ("ต้องยืนยันตัวตนก่อน", "Authentication credentials were not provided"),
+    "authentication_failed": ("ยืนยันตัวตนไม่สำเร็จ", "Invalid authentication credentials"),
+    "permission_denied": ("ไม่มีสิทธิ์ทำรายการนี้", "You do not have permission to do this"),
+    "not_found": ("ไม่พบข้อมูล", "Not found"),
+    "method_not_allowed": ("ไม่รองรับวิธีเรียกนี้", "Method not allowed"),
+    "not_acceptable": ("ไม่รองรับรูปแบบข้อมูลที่ขอ", "Cannot produce the requested format"),
+    "unsupported_media_type": ("ไม่รองรับชนิดข้อมูลที่ส่งมา", "Unsupported media type"),
+    "throttled": ("เรียกใช้บ่อยเกินไป กรุณารอสักครู่", "Too many requests, slow down"),
+    "idempotency_key_reused": (
+        "คีย์ Idempotency-Key นี้เคยใช้กับข้อมูลอื่นแล้ว",
+        "This Idempotency-Key was already used with a different request body",
+    ),
+}
+
+
+def error_body(code: str, th: str | None = None, en: str | None = None, **extra) -> dict:
+    default_th, default_en = MESSAGES.get(code, MESSAGES["invalid"])
+    return {"error": {"code": code, "th": th or default_th, "en": en or default_en, **extra}}
+
+
+def workflow_error_response(exc: WorkflowError) -> Response:
+    # The base class (and a broken image) means "your input is wrong"; the subclasses
+    # (invalid transition, wrong agency, already acknowledged, photo required) mean
+    # "the case is not in a state that allows this".
+    code = status.HTTP_400_BAD_REQUEST if type(exc) in (WorkflowError, InvalidImage) else status.HTTP_409_CONFLICT
+    return Response({"error": exc.as_dict()}, status=code)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, WorkflowError):
+        return workflow_error_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django log it and answer 500
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", fields=fields)
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = error_body("throttled", retry_after=exc.wait)
+    elif isinstance(exc, exceptions.APIException):
+        code = exc.default_code if isinstance(exc.default_code, str) else "error"
+        th, en = MESSAGES.get(code, (None, None))
+        # Keep DRF's specific wording (e.g. "Invalid cursor") in English when it says more.
+        detail = str(exc.detail) if isinstance(exc.detail, str) else None
+        response.data = error_body(code, th, en if detail is None or code in MESSAGES else detail)
+    return response

@@ -1,0 +1,82 @@
+"""Filters of the complaint list. Every filter maps to an indexed column or an
+EXISTS over assignments, so a filtered page stays one query however large the table."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Assignment, Complaint
+
+OVERDUE_STAGES = {
+    # stage: (deadline column, assignment statuses still owing that stage)
+    "ack": ("ack_due_at", ("dispatched",)),
+    "safe": ("safe_due_at", ("acknowledged", "in_progress")),
+    "resolve": ("resolve_due_at", ("dispatched", "acknowledged", "in_progress", "made_safe")),
+}
+
+
+class CodeInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """`?category=A,B` — codes, comma-separated."""
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices)
+    channel = django_filters.MultipleChoiceFilter(choices=Complaint.Channel.choices)
+    category = CodeInFilter(field_name="category__code", help_text=_("รหัสประเภท คั่นด้วยจุลภาค"))
+    best = django_filters.BooleanFilter(field_name="is_best", help_text=_("เฉพาะเรื่อง BEST (true/false)"))
+    district = CodeInFilter(field_name="district__code", help_text=_("รหัสเขต เช่น 1001"))
+    subdistrict = CodeInFilter(field_name="subdistrict__code")
+    zone = CodeInFilter(field_name="district__zone__code", help_text=_("รหัสกลุ่มเขต"))
+    agency = django_filters.CharFilter(method="filter_agency", help_text=_("รหัสหน่วยงานที่ได้รับเรื่อง"))
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("ack", "ack"), ("safe", "safe"), ("resolve", "resolve")],
+        method="filter_overdue",
+        help_text=_("เกินกำหนดขั้นตอน: ack รับเรื่อง, safe ทำให้ปลอดภัย, resolve แก้ไขเสร็จ"),
+    )
+    external_ref = django_filters.CharFilter()
+    q = django_filters.CharFilter(method="filter_text", max_length=200, help_text=_("ค้นหาในเลขที่เรื่อง รายละเอียด สถานที่"))
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+    def filter_agency(self, queryset, name, value):
+        codes = [c for c in value.split(",") if c]
+        held = Assignment.objects.filter(complaint=OuterRef("pk"), agency__code__in=codes).exclude(
+            status__in=("rejected", "cancelled")
+        )
+        return queryset.filter(Exists(held))
+
+    def filter_overdue(self, queryset, name, value):
+        column, statuses = OVERDUE_STAGES[value]
+        late = Assignment.objects.filter(
+            complaint=OuterRef("pk"), status__in=statuses, **{f"{column}__lt": timezone.now()}
+        )
+        return queryset.filter(Exists(late))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference=value)
+            | Q(external_ref=value)
+            | Q(description__icontains=value)
+            | Q(address__icontains=value)
+            | Q(landmark__icontains=value)
+        )
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Assignment.Status.choices)
+    agency = CodeInFilter(field_name="agency__code")
+    complaint = django_filters.NumberFilter(field_name="complaint_id", min_value=1, max_value=2**62)
+
+    class Meta:
+        model = Assignment
+        fields = []

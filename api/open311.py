@@ -1,0 +1,306 @@
+"""Open311 GeoReport v2, read-only: https://wiki.open311.org/GeoReport_v2
+
+Civic tools read the city's cases here with the standard's field names, in JSON or
+XML by suffix. Only public fields leave: never the complainant's name or phone,
+and phone numbers, e-mail addresses and the complainant's name are scrubbed from
+the free text (description, address, result notes) in case someone typed them there.
+
+Mapping: our states → open/closed (closed, cancelled and duplicate cases are
+closed); the latest resolve deadline of the live assignments → expected_datetime;
+their agencies → agency_responsible; the result note → status_notes; the case's
+first photo, as a URL under PUBLIC_BASE_URL + MEDIA_URL → media_url.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from complaints.models import Assignment, Category, Complaint, Photo
+
+from .throttling import AnonymousRateThrottle
+
+SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-24T00:00:00+07:00"
+MAX_DAYS = 90
+MAX_RESULTS = 1000
+MAX_IDS = 100
+OPEN = (
+    Complaint.Status.NEW,
+    Complaint.Status.DISPATCHED,
+    Complaint.Status.IN_PROGRESS,
+    Complaint.Status.MADE_SAFE,
+    Complaint.Status.RESOLVED,
+)
+CLOSED = (Complaint.Status.CLOSED, Complaint.Status.CANCELLED, Complaint.Status.DUPLICATE)
+LIVE = Assignment.ACTIVE_STATUSES
+
+_PHONE = re.compile(r"(?<!\d)(?:\+?66[\s.-]?|0)\d(?:[\s.-]?\d){7,8}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class Open311Error(Exception):
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def scrub(text: str, complaint: Complaint) -> str:
+    """Remove personal data someone may have typed into a public free-text field."""
+    text = _PHONE.sub("[เบอร์โทรถูกซ่อน]", text or "")
+    text = _EMAIL.sub("[อีเมลถูกซ่อน]", text)
+    name = (complaint.complainant_name or "").strip()
+    if name:
+        for part in {name, *name.split()}:
+            if len(part) >= 2:
+                text = text.replace(part, "[ชื่อถูกซ่อน]")
+    return text
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _media_url(photo: Photo | None) -> str:
+    if photo is None or not photo.image:
+        return ""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + photo.image.url
+
+
+def service_request(complaint: Complaint) -> dict:
+    live = [a for a in complaint.assignments.all() if a.status in LIVE]
+    deadlines = [a.resolve_due_at for a in live if a.resolve_due_at]
+    notes = [a.result_note for a in sorted(live, key=lambda a: a.resolved_at or a.dispatched_at) if a.result_note]
+    if complaint.status == Complaint.Status.CANCELLED:
+        notes = ["ยกเลิกเรื่อง (cancelled)"]
+    elif complaint.status == Complaint.Status.DUPLICATE:
+        notes = ["เรื่องซ้ำ (duplicate)"]
+    photos = list(complaint.photos.all())
+    address = ", ".join(p for p in (complaint.address, complaint.landmark) if p)
+    return {
+        "service_request_id": complaint.reference,
+        "status": "closed" if complaint.status in CLOSED else "open",
+        "status_notes": scrub(notes[-1], complaint) if notes else "",
+        "service_name": complaint.category.name_th,
+        "service_code": complaint.category.code,
+        "description": scrub(complaint.description, complaint),
+        "agency_responsible": ", ".join(a.agency.name_th for a in live),
+        "service_notice": "",
+        "requested_datetime": _iso(complaint.received_at),
+        "updated_datetime": _iso(complaint.updated_at),
+        "expected_datetime": _iso(max(deadlines)) if deadlines else None,
+        "address": scrub(address, complaint),
+        "address_id": "",
+        "zipcode": (complaint.subdistrict.postal_codes.split(",")[0].strip() if complaint.subdistrict else ""),
+        "lat": float(complaint.lat) if complaint.lat is not None else None,
+        "long": float(complaint.lng) if complaint.lng is not None else None,
+        "media_url": _media_url(photos[0] if photos else None),
+    }
+
+
+def service(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_th,
+        "description": category.name_en,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "BEST" if category.is_best else "",
+        "group": "เรื่องเร่งด่วน BEST" if category.is_best else "เรื่องทั่วไป",
+    }
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _xml_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _to_xml(root: str, item: str | None, data) -> bytes:
+    top = ET.Element(root)
+
+    def fill(parent, obj):
+        for key, value in obj.items():
+            child = ET.SubElement(parent, key)
+            if isinstance(value, list):
+                inner = key[:-1] if key.endswith("s") else "item"
+                for v in value:
+                    if isinstance(v, dict):
+                        fill(ET.SubElement(child, inner), v)
+                    else:
+                        ET.SubElement(child, inner).text = _xml_value(v)
+            else:
+                child.text = _xml_value(value)
+
+    if item is None:
+        fill(top, data)
+    else:
+        for obj in data:
+            fill(ET.SubElement(top, item), obj)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="unicode").encode()
+
+
+def render(fmt: str, data, *, root: str, item: str | None, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return HttpResponse(_to_xml(root, item, data), content_type="text/xml; charset=utf-8", status=status)
+    return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+@extend_schema(exclude=True)
+class Open311View(APIView):
+    """Public and read-only: no authentication, throttled per address, spec-shaped errors."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousRateThrottle]
+    http_method_names = ["get", "head", "options"]
+
+    def handle_exception(self, exc):
+        fmt = (self.kwargs or {}).get("fmt") or "json"
+        if isinstance(exc, Open311Error):
+            code, description = exc.code, exc.description
+        elif isinstance(exc, exceptions.Throttled):
+            code, description = 429, "เรียกใช้บ่อยเกินไป / Too many requests"
+        elif isinstance(exc, exceptions.MethodNotAllowed):
+            code, description = 405, "อ่านได้อย่างเดียว / This endpoint is read-only"
+        elif isinstance(exc, exceptions.APIException):
+            code, description = exc.status_code, str(exc.detail)
+        else:
+            raise exc
+        return render(fmt, [{"code": code, "description": description}], root="errors", item="error", status=code)
+
+
+class DiscoveryView(Open311View):
+    def get(self, request, fmt="json"):
+        base = settings.PUBLIC_BASE_URL.rstrip("/") + "/open311/v2/"
+        data = {
+            "changeset": CHANGESET,
+            "contact": "ศูนย์รับแจ้งทุกข์ กทม. 1555 (Bangkok Metropolitan Administration complaint centre, call 1555)",
+            "key_service": "อ่านอย่างเดียว ไม่ต้องใช้คีย์ / read-only, no API key needed",
+            "endpoints": [
+                {
+                    "specification": SPEC_URL,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        }
+        return render(fmt, data, root="discovery", item=None)
+
+
+class ServiceListView(Open311View):
+    def get(self, request, fmt="json"):
+        categories = Category.objects.filter(is_active=True).order_by("-is_best", "code")
+        return render(fmt, [service(c) for c in categories], root="services", item="service")
+
+
+class ServiceDefinitionView(Open311View):
+    def get(self, request, code, fmt="json"):
+        category = Category.objects.filter(is_active=True, code=code).first()
+        if category is None:
+            raise Open311Error(404, f"ไม่พบบริการ / service_code {code} not found")
+        # No service has extra attributes (metadata is false), so the definition is empty.
+        data = {"service_code": category.code, "attributes": []}
+        return render(fmt, data, root="service_definition", item=None)
+
+
+def _public_queryset():
+    return Complaint.objects.select_related("category", "subdistrict").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(status__in=LIVE)
+            .select_related("agency")
+            .order_by("dispatched_at", "id"),
+        ),
+        Prefetch("photos", queryset=Photo.objects.order_by("created_at", "id")),
+    )
+
+
+def _parse_when(name: str, raw: str) -> dt.datetime:
+    value = None
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is not None:
+                value = dt.datetime.combine(day, dt.time.min)
+    except ValueError:
+        value = None
+    if value is None:
+        raise Open311Error(
+            400, f"{name} ต้องเป็นวันเวลาแบบ W3C / {name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+07:00"
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+class RequestListView(Open311View):
+    def get(self, request, fmt="json"):
+        params = request.query_params
+        qs = _public_queryset()
+        ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
+        if ids:
+            # The spec: with service_request_id, every other parameter is ignored.
+            if len(ids) > MAX_IDS:
+                raise Open311Error(400, f"ขอได้ไม่เกิน {MAX_IDS} เรื่องต่อครั้ง / at most {MAX_IDS} ids")
+            qs = qs.filter(reference__in=ids)
+        else:
+            start = _parse_when("start_date", params["start_date"]) if params.get("start_date") else None
+            end = _parse_when("end_date", params["end_date"]) if params.get("end_date") else None
+            if start and end and end < start:
+                raise Open311Error(400, "end_date ต้องไม่ก่อน start_date / end_date is before start_date")
+            if start and end and end - start > dt.timedelta(days=MAX_DAYS):
+                raise Open311Error(
+                    400, f"ช่วงวันที่ห่างกันได้ไม่เกิน {MAX_DAYS} วัน / start_date and end_date at most {MAX_DAYS} days apart"
+                )
+            if start is None and end is None:
+                end = timezone.now()
+            if start is None:
+                start = end - dt.timedelta(days=MAX_DAYS)
+            qs = qs.filter(received_at__gte=start)
+            if end is not None:
+                qs = qs.filter(received_at__lte=end)
+            codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
+            if codes:
+                qs = qs.filter(category__code__in=codes)
+            wanted = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
+            if wanted - {"open", "closed"}:
+                raise Open311Error(400, "status ต้องเป็น open หรือ closed / status must be open or closed")
+            if wanted == {"open"}:
+                qs = qs.filter(status__in=OPEN)
+            elif wanted == {"closed"}:
+                qs = qs.filter(status__in=CLOSED)
+        complaints = qs.order_by("-received_at", "-id")[:MAX_RESULTS]
+        return render(fmt, [service_request(c) for c in complaints], root="service_requests", item="request")
+
+
+class RequestDetailView(Open311View):
+    def get(self, request, request_id, fmt="json"):
+        complaint = _public_queryset().filter(reference=request_id).first()
+        if complaint is None:
+            raise Open311Error(404, f"ไม่พบเรื่อง / service_request_id {request_id} not found")
+        # The spec answers a single request as a one-element list.
+        return render(fmt, [service_request(complaint)], root="service_requests", item="request")

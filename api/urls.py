@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import reference, views
+
+router = SimpleRouter()
+router.register("complaints", views.ComplaintViewSet, basename="complaint")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("agencies", reference.AgencyViewSet, basename="agency")
+router.register("coordinators", reference.CoordinatorViewSet, basename="coordinator")
+router.register("categories", reference.CategoryViewSet, basename="category")
+router.register("zones", reference.ZoneViewSet, basename="zone")
+router.register("districts", reference.DistrictViewSet, basename="district")
+router.register("subdistricts", reference.SubdistrictViewSet, basename="subdistrict")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/", include(router.urls)),
+]
