@@ -10,6 +10,7 @@ LINE handlers, the API and the Celery tasks all call these functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -130,6 +131,14 @@ def refresh_status(complaint: Complaint, *, at: dt.datetime | None = None) -> Co
     return complaint
 
 
+def normalise_phone(phone: str) -> str:
+    """Digits only, +66 written as 0, so the console's phone search is one index prefix match."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    return digits
+
+
 def next_reference(received_at: dt.datetime) -> str:
     """Allocate `<BE year>-<6 digits>`: gapless, because the counter row is locked
     until the complaint's transaction commits (a rollback gives the number back)."""
@@ -175,7 +184,7 @@ def receive(
         channel=channel,
         external_ref=external_ref or None,
         complainant_name=complainant_name,
-        complainant_phone=complainant_phone,
+        complainant_phone=normalise_phone(complainant_phone),
         category=category,
         is_best=category.is_best,
         description=description,
