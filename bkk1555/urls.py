@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
+    path("line/", include("line_oa.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("api.open311_urls")),
 ]

@@ -1,13 +1,38 @@
 """Builders for the LINE messages the system sends (plain dicts in Messaging API shape).
 
-The LINE channel work replaces the dispatch card with a full Flex bubble; the
-shape of the functions (assignment in, list of message dicts out) stays.
+Every builder returns a list of message dicts (at most 5, LINE's limit per
+request); the client converts them with the SDK's models, so a malformed
+message fails loudly in tests. Texts are Thai.
+
+Postback data is ``action=<name>&a=<assignment id>`` (urlencoded), parsed by
+``line_oa.handlers``.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
 from bkk1555.thaidate import thai_datetime
-from complaints.models import Assignment
+from complaints.models import Assignment, Photo
+
+BEST_COLOUR = "#C62828"
+NORMAL_COLOUR = "#1565C0"
+MUTED = "#6B7280"
+PHOTO_SALT = "line_oa.photo"
+PHOTO_URL_MAX_AGE = 7 * 24 * 3600  # seconds a signed photo URL stays valid
+QUICK_REPLY_MAX = 13
+
+
+def postback_data(action: str, assignment_id: int | None = None, **extra) -> str:
+    params = {"action": action}
+    if assignment_id is not None:
+        params["a"] = str(assignment_id)
+    params.update({k: str(v) for k, v in extra.items()})
+    return urlencode(params)
 
 
 def _place(assignment: Assignment) -> str:
@@ -16,21 +41,202 @@ def _place(assignment: Assignment) -> str:
     return " ".join(p for p in parts if p) or "-"
 
 
-def dispatch_card(assignment: Assignment) -> list[dict]:
+def _truncate(text: str, limit: int) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def photo_token(photo: Photo) -> str:
+    return signing.dumps(photo.pk, salt=PHOTO_SALT, compress=False)
+
+
+def photo_url(photo: Photo, *, thumbnail: bool = True) -> str:
+    """An absolute, signed, expiring URL of a case photo under PUBLIC_BASE_URL."""
+    name = "line_oa:photo_thumb" if thumbnail else "line_oa:photo"
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[photo_token(photo)])
+
+
+def map_url(lat, lng) -> str:
+    return f"https://www.google.com/maps/search/?api=1&query={float(lat):.6f},{float(lng):.6f}"
+
+
+def _row(label: str, value: str, *, colour: str | None = None, bold: bool = False) -> dict:
+    value_box = {"type": "text", "text": value or "-", "wrap": True, "size": "sm", "flex": 5}
+    if colour:
+        value_box["color"] = colour
+    if bold:
+        value_box["weight"] = "bold"
+    return {
+        "type": "box",
+        "layout": "baseline",
+        "spacing": "sm",
+        "contents": [
+            {"type": "text", "text": label, "size": "sm", "color": MUTED, "flex": 3, "wrap": True},
+            value_box,
+        ],
+    }
+
+
+def _postback_button(label: str, action: str, assignment: Assignment, *, style: str, colour: str | None = None):
+    button = {
+        "type": "button",
+        "style": style,
+        "height": "sm",
+        "action": {
+            "type": "postback",
+            "label": label,
+            "data": postback_data(action, assignment.pk),
+            "displayText": f"{label} {assignment.complaint.reference}",
+        },
+    }
+    if colour:
+        button["color"] = colour
+    return button
+
+
+def dispatch_bubble(assignment: Assignment) -> dict:
     c = assignment.complaint
-    badge = "🔴 BEST เร่งด่วน" if c.is_best else "เรื่องทั่วไป"
-    lines = [
-        f"{badge} | {c.reference}",
-        f"ประเภท: {c.category.name_th}",
-        f"สถานที่: {_place(assignment)}",
-        f"รายละเอียด: {c.description}",
-    ]
+    colour = BEST_COLOUR if c.is_best else NORMAL_COLOUR
+    badge = "BEST เร่งด่วน" if c.is_best else "เรื่องทั่วไป"
+    deadlines = []
     if assignment.ack_due_at:
-        lines.append(f"รับเรื่องภายใน: {thai_datetime(assignment.ack_due_at)}")
+        deadlines.append(_row("รับเรื่องภายใน", thai_datetime(assignment.ack_due_at), colour=colour, bold=True))
+    if assignment.safe_due_at:
+        deadlines.append(_row("ทำให้ปลอดภัยภายใน", thai_datetime(assignment.safe_due_at)))
     if assignment.resolve_due_at:
-        lines.append(f"แก้ไขภายใน: {thai_datetime(assignment.resolve_due_at)}")
-    return [{"type": "text", "text": "\n".join(lines)[:5000]}]
+        deadlines.append(_row("แก้ไขเสร็จภายใน", thai_datetime(assignment.resolve_due_at)))
+    body = [
+        {"type": "text", "text": c.category.name_th, "weight": "bold", "size": "lg", "wrap": True},
+        _row("เลขที่เรื่อง", c.reference),
+        _row("สถานที่", _truncate(_place(assignment), 300)),
+        _row("รายละเอียด", _truncate(c.description, 500)),
+        _row("ส่งต่อถึง", assignment.agency.name_th),
+    ]
+    if deadlines:
+        body += [{"type": "separator", "margin": "md"}, *deadlines]
+    buttons = [
+        _postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour),
+        _postback_button("รายงานผล", "report", assignment, style="secondary"),
+        _postback_button("ไม่ใช่หน่วยงานนี้", "reject", assignment, style="link"),
+    ]
+    if c.lat is not None and c.lng is not None:
+        buttons.append(
+            {
+                "type": "button",
+                "style": "link",
+                "height": "sm",
+                "action": {"type": "uri", "label": "แผนที่", "uri": map_url(c.lat, c.lng)},
+            }
+        )
+    bubble = {
+        "type": "bubble",
+        "size": "mega",
+        "header": {
+            "type": "box",
+            "layout": "vertical",
+            "backgroundColor": colour,
+            "paddingAll": "12px",
+            "contents": [
+                {"type": "text", "text": badge, "color": "#FFFFFF", "weight": "bold", "size": "md"},
+                {"type": "text", "text": f"เรื่องเลขที่ {c.reference}", "color": "#FFFFFF", "size": "sm"},
+            ],
+        },
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons},
+    }
+    photo = c.photos.filter(stage=Photo.Stage.BEFORE).order_by("created_at", "id").first()
+    if photo is not None:
+        bubble["hero"] = {
+            "type": "image",
+            "url": photo_url(photo),
+            "size": "full",
+            "aspectRatio": "20:13",
+            "aspectMode": "cover",
+            "action": {"type": "uri", "label": "ดูรูป", "uri": photo_url(photo, thumbnail=False)},
+        }
+    return bubble
+
+
+def dispatch_card(assignment: Assignment) -> list[dict]:
+    """The dispatch card (a Flex bubble) plus a location message when lat/lng is known."""
+    c = assignment.complaint
+    badge = "🔴 BEST" if c.is_best else "เรื่องใหม่"
+    out = [
+        {
+            "type": "flex",
+            "altText": _truncate(f"{badge} {c.reference} {c.category.name_th}: {_place(assignment)}", 400),
+            "contents": dispatch_bubble(assignment),
+        }
+    ]
+    if c.lat is not None and c.lng is not None:
+        out.append(
+            {
+                "type": "location",
+                "title": _truncate(f"จุดเกิดเหตุ {c.reference}", 100),
+                "address": _truncate(_place(assignment), 100),
+                "latitude": float(c.lat),
+                "longitude": float(c.lng),
+            }
+        )
+    return out
 
 
 def assignment_update(assignment: Assignment, text: str) -> list[dict]:
-    return [{"type": "text", "text": f"เรื่อง {assignment.complaint.reference}: {text}"[:5000]}]
+    return [{"type": "text", "text": _truncate(f"เรื่อง {assignment.complaint.reference}: {text}", 5000)}]
+
+
+# --- conversation replies ------------------------------------------------------------
+
+
+def text(body: str, quick_replies: list[dict] | None = None) -> dict:
+    message = {"type": "text", "text": _truncate(body, 5000)}
+    if quick_replies:
+        message["quickReply"] = {"items": quick_replies[:QUICK_REPLY_MAX]}
+    return message
+
+
+def qr_postback(label: str, data: str, display: str | None = None) -> dict:
+    action = {"type": "postback", "label": _truncate(label, 20), "data": data}
+    if display:
+        action["displayText"] = _truncate(display, 300)
+    return {"type": "action", "action": action}
+
+
+def qr_message(label: str, message: str | None = None) -> dict:
+    return {"type": "action", "action": {"type": "message", "label": _truncate(label, 20), "text": message or label}}
+
+
+def qr_camera() -> list[dict]:
+    return [
+        {"type": "action", "action": {"type": "camera", "label": "ถ่ายรูป"}},
+        {"type": "action", "action": {"type": "cameraRoll", "label": "เลือกรูป"}},
+        {"type": "action", "action": {"type": "location", "label": "ส่งตำแหน่ง"}},
+    ]
+
+
+def report_quick_replies(assignment: Assignment) -> list[dict]:
+    """Camera, gallery, location, then ปลอดภัยแล้ว (BEST, not yet safe) and เสร็จสิ้น."""
+    items = qr_camera()
+    ref = assignment.complaint.reference
+    if assignment.complaint.is_best and assignment.status in (
+        Assignment.Status.ACKNOWLEDGED,
+        Assignment.Status.IN_PROGRESS,
+    ):
+        items.append(qr_postback("ปลอดภัยแล้ว", postback_data("safe", assignment.pk), f"ปลอดภัยแล้ว {ref}"))
+    items.append(qr_postback("เสร็จสิ้น", postback_data("done", assignment.pk), f"เสร็จสิ้น {ref}"))
+    return items
+
+
+def open_assignments_quick_replies(assignments: list[Assignment], action: str = "report") -> list[dict]:
+    """At most 13 items: one per open assignment, newest first (the caller orders them)."""
+    return [
+        qr_postback(
+            f"{a.complaint.reference}",
+            postback_data(action, a.pk),
+            f"รายงานผล {a.complaint.reference} {a.complaint.category.name_th}",
+        )
+        for a in assignments[:QUICK_REPLY_MAX]
+    ]
+
+
+REJECT_REASONS = ("ไม่อยู่ในพื้นที่รับผิดชอบ", "เป็นภารกิจของหน่วยงานอื่น", "ดำเนินการแล้วก่อนหน้านี้")

@@ -1,0 +1,113 @@
+"""Processing of stored webhook events (queue "default").
+
+`process_events` takes the event ids of one webhook request and handles them in
+order (a photo sent right after a postback follows it). Each event is claimed
+with a conditional update (pending → processing), so a redelivered or doubly
+queued event is processed once. Failures are recorded on the row (status
+failed, error text) for supervisors, who can re-process it in the admin.
+A periodic sweep re-queues events left pending (e.g. the broker was down).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+
+from celery import shared_task
+from django.db.models import F
+from django.utils import timezone
+
+from .models import WebhookEvent
+
+log = logging.getLogger(__name__)
+S = WebhookEvent.Status
+
+PENDING_GRACE = dt.timedelta(minutes=2)
+
+
+def enqueue_processing(event_ids: list[str]) -> None:
+    """Queue processing (called on commit); if the broker is down the sweep picks the rows up."""
+    if not event_ids:
+        return
+    try:
+        process_events.apply_async(args=[list(event_ids)], queue="default")
+    except Exception:  # noqa: BLE001 - broker down: the rows stay pending for the sweep
+        log.warning("Could not queue webhook events %s; the sweep will", event_ids, exc_info=True)
+
+
+def claim(event_id: str) -> WebhookEvent | None:
+    claimed = WebhookEvent.objects.filter(webhook_event_id=event_id, status=S.PENDING).update(
+        status=S.PROCESSING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return WebhookEvent.objects.get(webhook_event_id=event_id)
+
+
+@shared_task(name="line_oa.tasks_webhook.process_event", ignore_result=True)
+def process_event(event_id: str) -> str:
+    from . import handlers
+
+    row = claim(event_id)
+    if row is None:
+        return "skipped"
+    try:
+        handled = handlers.handle_event(row.payload)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row, shown in the admin
+        log.exception("LINE event %s (%s) failed", row.webhook_event_id, row.event_type)
+        WebhookEvent.objects.filter(pk=row.pk).update(
+            status=S.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}\n\n{traceback.format_exc()}"[-8000:],
+            processed_at=timezone.now(),
+        )
+        return "failed"
+    status = S.DONE if handled else S.IGNORED
+    WebhookEvent.objects.filter(pk=row.pk).update(status=status, error="", processed_at=timezone.now())
+    return status
+
+
+@shared_task(name="line_oa.tasks_webhook.process_events", ignore_result=True)
+def process_events(event_ids: list[str]) -> None:
+    for event_id in event_ids:
+        process_event(event_id)
+
+
+def reprocess(rows) -> int:
+    """Admin action: put failed (or stuck) events back to pending and queue them."""
+    ids = [r.webhook_event_id for r in rows if r.status in (S.FAILED, S.PROCESSING, S.PENDING)]
+    WebhookEvent.objects.filter(webhook_event_id__in=ids).update(status=S.PENDING, error="")
+    for event_id in ids:
+        enqueue_processing([event_id])
+    return len(ids)
+
+
+@shared_task(name="line_oa.tasks_webhook.sweep_pending_events", ignore_result=True)
+def sweep_pending_events() -> int:
+    """Re-queue events still pending a while after they arrived (broker was down, worker lost)."""
+    cutoff = timezone.now() - PENDING_GRACE
+    ids = list(
+        WebhookEvent.objects.filter(status=S.PENDING, received_at__lt=cutoff)
+        .order_by("received_at")
+        .values_list("webhook_event_id", flat=True)[:500]
+    )
+    for start in range(0, len(ids), 50):
+        enqueue_processing(ids[start : start + 50])
+    return len(ids)
+
+
+def _register_sweep() -> None:
+    # The beat schedule lives in bkk1555/celery.py; this app adds its own entry.
+    from bkk1555.celery import app
+
+    app.conf.beat_schedule.setdefault(
+        "webhook-sweep",
+        {
+            "task": "line_oa.tasks_webhook.sweep_pending_events",
+            "schedule": 120.0,
+            "options": {"queue": "default", "expires": 110},
+        },
+    )
+
+
+_register_sweep()
