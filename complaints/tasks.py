@@ -7,7 +7,7 @@ from celery import shared_task
 from . import reminders
 
 
-@shared_task(name="complaints.tasks.sweep_reminders", queue="default", ignore_result=True)
+@shared_task(name="complaints.tasks.sweep_reminders", ignore_result=True)
 def sweep_reminders() -> int:
     """Every minute (beat): send reminder levels that came due. Idempotent and safe to overlap."""
     return reminders.sweep().reminders

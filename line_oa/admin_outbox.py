@@ -1,4 +1,6 @@
-"""Admin for outgoing LINE messages (failed and stuck ones, resend) and the reminders sent.
+"""Admin for outgoing LINE messages: failed and stuck ones, resend, billing per agency.
+
+The read-only Reminder list lives in complaints/admin.py (the case console).
 
 Officers see every outgoing message and why it failed; supervisors (who hold
 change_outboxmessage) may resend and see what LINE bills per agency and month.
@@ -19,7 +21,6 @@ from django.utils.translation import ngettext
 
 from bkk1555 import roles
 from bkk1555.thaidate import thai_month
-from complaints.models import Reminder
 
 from . import delivery
 from .models import OutboxMessage
@@ -128,42 +129,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             extra_context["billing"] = billing
         extra_context["grace_seconds"] = settings.OUTBOX_PENDING_GRACE_SECONDS
         return super().changelist_view(request, extra_context=extra_context)
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """The log of overdue reminders and escalations: read-only, written only by the sweep."""
-
-    list_display = ("created_at", "reference", "agency", "stage", "level", "due_at", "recipient_count")
-    list_filter = ("stage", "level", "created_at")
-    search_fields = ("assignment__complaint__reference", "assignment__agency__name_th")
-    show_full_result_count = False
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_reference=F("assignment__complaint__reference"), _agency=F("assignment__agency__name_th"))
-        )
-
-    @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
-    def reference(self, obj):
-        return obj._reference
-
-    @admin.display(description=_("หน่วยงาน"), ordering="_agency")
-    def agency(self, obj):
-        return obj._agency
-
-    @admin.display(description=_("จำนวนผู้รับ"))
-    def recipient_count(self, obj):
-        return len(obj.recipients or [])
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

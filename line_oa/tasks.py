@@ -12,7 +12,7 @@ from celery import shared_task
 from . import delivery
 
 
-@shared_task(name="line_oa.tasks.send_outbox_message", queue="line", acks_late=True, ignore_result=True, bind=True)
+@shared_task(name="line_oa.tasks.send_outbox_message", acks_late=True, ignore_result=True, bind=True)
 def send_outbox_message(self, message_id: int) -> str:
     """Deliver one outbox row; on a retryable error queue itself again after the backoff.
 
@@ -28,7 +28,7 @@ def send_outbox_message(self, message_id: int) -> str:
     return outcome.status
 
 
-@shared_task(name="line_oa.tasks.sweep_outbox", queue="default", ignore_result=True)
+@shared_task(name="line_oa.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Every minute: re-queue rows the broker lost or a dead worker left in 'sending'."""
     return delivery.sweep()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from complaints import workflow
 from line_oa import delivery, outbox
 from line_oa.models import OutboxMessage
-from testing.factories import CoordinatorFactory, make_complaint
+from testing.factories import make_complaint
 
 S = OutboxMessage.Status
 PUSH = "/v2/bot/message/push"
