@@ -1,0 +1,155 @@
+"""The reports' summary table (`AssignmentFact`): build it and keep it current.
+
+Why a table: the non-urgent SLA clock counts working hours without Thai public
+holidays and closure days, which SQL cannot evaluate; so each assignment's
+times on that clock are computed here in Python, once per change, and the
+pages aggregate the stored figures in the database.
+
+Kept correct when cases change later (a reopen, a late resolution, a
+re-route, a corrected received time): every fact stores the `updated_at` of
+its assignment and complaint that it was computed from; `refresh` recomputes
+every row whose source moved on. It runs as a periodic task over all rows and,
+on read, for the months a page shows (an indexed range of complaints), so a
+page never shows a figure older than the data it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from complaints.models import Assignment
+from complaints.sla import BANGKOK, WorkingCalendar
+
+from .models import AssignmentFact, RefreshState
+
+BATCH = 2000
+_UPDATE_FIELDS = [
+    f.name
+    for f in AssignmentFact._meta.concrete_fields
+    if f.name not in ("assignment", "computed_at") and not f.primary_key
+]
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    """The first day of the month `moment` falls in, in Asia/Bangkok."""
+    return moment.astimezone(BANGKOK).date().replace(day=1)
+
+
+def _minutes(start: dt.datetime, end: dt.datetime | None) -> float | None:
+    if end is None:
+        return None
+    return max((end - start).total_seconds() / 60, 0.0)
+
+
+def build_fact(assignment: Assignment, calendar: WorkingCalendar) -> AssignmentFact:
+    """The fact row for one assignment (with complaint, its category and district loaded)."""
+    complaint = assignment.complaint
+    start = assignment.dispatched_at
+    on_working_clock = not complaint.category.is_best
+
+    def sla(end: dt.datetime | None) -> float | None:
+        if end is None:
+            return None
+        if on_working_clock:
+            return calendar.elapsed_minutes(start, end)
+        return _minutes(start, end)
+
+    resolved_at = (
+        assignment.resolved_at
+        if assignment.status in (Assignment.Status.RESOLVED, Assignment.Status.VERIFIED)
+        else None
+    )
+    # A BEST case reported resolved without a separate "made safe" step was made safe by then.
+    safe_at = (assignment.made_safe_at or assignment.first_resolved_at) if complaint.is_best else None
+    return AssignmentFact(
+        assignment_id=assignment.pk,
+        complaint_id=complaint.pk,
+        month=month_of(complaint.received_at),
+        agency_id=assignment.agency_id,
+        category_id=complaint.category_id,
+        district_id=complaint.district_id,
+        zone_id=complaint.district.zone_id if complaint.district_id else None,
+        is_best=complaint.is_best,
+        channel=assignment.channel,
+        status=assignment.status,
+        dispatched_at=start,
+        ack_due_at=assignment.ack_due_at,
+        safe_due_at=assignment.safe_due_at if complaint.is_best else None,
+        resolve_due_at=assignment.resolve_due_at,
+        acknowledged_at=assignment.acknowledged_at,
+        safe_at=safe_at,
+        resolved_at=resolved_at,
+        reopen_count=assignment.reopen_count,
+        rerouted=assignment.rerouted_to_id is not None,
+        ack_minutes=_minutes(start, assignment.acknowledged_at),
+        ack_sla_minutes=sla(assignment.acknowledged_at),
+        safe_minutes=_minutes(start, safe_at),
+        safe_sla_minutes=sla(safe_at),
+        resolve_minutes=_minutes(start, resolved_at),
+        resolve_sla_minutes=sla(resolved_at),
+        source_updated_at=max(assignment.updated_at, complaint.updated_at),
+    )
+
+
+def stale_assignments(*, start: dt.datetime | None = None, end: dt.datetime | None = None):
+    """Assignments whose fact is missing or was computed from older data
+    (optionally only those of complaints received in [start, end))."""
+    qs = Assignment.objects.all()
+    if start is not None:
+        qs = qs.filter(complaint__received_at__gte=start, complaint__received_at__lt=end)
+    return qs.annotate(
+        _src=Greatest(F("updated_at"), F("complaint__updated_at")), _fact_src=F("report_fact__source_updated_at")
+    ).filter(Q(_fact_src__isnull=True) | Q(_fact_src__lt=F("_src")) | Q(_fact_src__gt=F("_src")))
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def recompute(ids: Iterable[int], calendar: WorkingCalendar | None = None) -> int:
+    """Rebuild the facts of these assignments (upsert, in batches)."""
+    calendar = calendar or WorkingCalendar()
+    done = 0
+    for chunk in _chunks(list(ids), BATCH):
+        rows = Assignment.objects.filter(pk__in=chunk).select_related(
+            "complaint", "complaint__category", "complaint__district"
+        )
+        facts = [build_fact(a, calendar) for a in rows]
+        AssignmentFact.objects.bulk_create(
+            facts, update_conflicts=True, unique_fields=["assignment"], update_fields=_UPDATE_FIELDS
+        )
+        done += len(facts)
+    return done
+
+
+def refresh(*, start: dt.datetime | None = None, end: dt.datetime | None = None) -> int:
+    """Recompute stale facts; everything when no range is given. Returns how many."""
+    ids = list(stale_assignments(start=start, end=end).values_list("pk", flat=True))
+    done = recompute(ids) if ids else 0
+    if start is None:
+        RefreshState.objects.update_or_create(pk=1, defaults={"full_refresh_at": timezone.now()})
+    return done
+
+
+def refresh_months(months: Iterable[dt.date]) -> int:
+    """Make the facts of complaints received in these months current (called on read)."""
+    done = 0
+    for first in sorted(set(months)):
+        start, end = month_range(first)
+        done += refresh(start=start, end=end)
+    return done
+
+
+def month_range(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a month in Asia/Bangkok as aware datetimes."""
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return (
+        dt.datetime.combine(first, dt.time(0, 0), BANGKOK),
+        dt.datetime.combine(nxt, dt.time(0, 0), BANGKOK),
+    )

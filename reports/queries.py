@@ -1,0 +1,199 @@
+"""The reports' figures, aggregated in the database.
+
+Every assignment figure belongs to the month its complaint was received in
+(Asia/Bangkok), whenever the work happened: a case received at 23:30 on
+31 October is October's, even if it is resolved in November. "Now" matters
+for what is still open or overdue; it is passed in so tests can fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from complaints.models import Assignment, Complaint, Photo
+from complaints.sla import BANGKOK
+
+from .facts import month_range
+from .models import AssignmentFact
+from .percentiles import grouped_percentiles
+
+S = Assignment.Status
+OPEN = [s.value for s in Assignment.OPEN_STATUSES]
+DONE = [S.RESOLVED.value, S.VERIFIED.value]
+SIDE_EXITS = [S.REJECTED.value, S.CANCELLED.value]
+
+TIME_COLUMNS = [
+    "ack_minutes",
+    "ack_sla_minutes",
+    "safe_minutes",
+    "safe_sla_minutes",
+    "resolve_minutes",
+    "resolve_sla_minutes",
+]
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open work past the deadline of the stage it is in."""
+    return Q(status__in=OPEN) & (
+        Q(status=S.DISPATCHED, ack_due_at__lt=now)
+        | Q(status__in=[S.ACKNOWLEDGED, S.IN_PROGRESS], safe_due_at__lt=now)
+        | Q(resolve_due_at__lt=now)
+    )
+
+
+def sla_qs(now: dt.datetime) -> dict[str, Q]:
+    """Within / missed conditions per SLA stage. Side exits (rejected, cancelled) are
+    not judged; a stage not yet done counts as missed once its deadline has passed,
+    and is left out while it still can be met."""
+    live = ~Q(status__in=SIDE_EXITS)
+    return {
+        "ack_in": live
+        & Q(acknowledged_at__isnull=False, ack_due_at__isnull=False, acknowledged_at__lte=F("ack_due_at")),
+        "ack_out": live
+        & Q(ack_due_at__isnull=False)
+        & (Q(acknowledged_at__gt=F("ack_due_at")) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
+        "safe_in": live & Q(safe_due_at__isnull=False, safe_at__isnull=False, safe_at__lte=F("safe_due_at")),
+        "safe_out": live
+        & Q(safe_due_at__isnull=False)
+        & (Q(safe_at__gt=F("safe_due_at")) | Q(safe_at__isnull=True, safe_due_at__lt=now)),
+        "res_in": live
+        & Q(resolve_due_at__isnull=False, resolved_at__isnull=False, resolved_at__lte=F("resolve_due_at")),
+        "res_out": live
+        & Q(resolve_due_at__isnull=False)
+        & (Q(resolved_at__gt=F("resolve_due_at")) | Q(resolved_at__isnull=True, resolve_due_at__lt=now)),
+    }
+
+
+def _share(num: int, den: int) -> float | None:
+    return round(100.0 * num / den, 1) if den else None
+
+
+def assignment_figures(qs, group: str, now: dt.datetime, *, photos: bool = False) -> dict[object, dict]:
+    """Counts, SLA shares and percentiles of the facts in `qs`, per `group` value.
+
+    Two queries (one on PostgreSQL for all percentiles), plus one for result photos."""
+    counts = (
+        qs.order_by()
+        .values(group)
+        .annotate(
+            dispatched=Count("pk"),
+            resolved=Count("pk", filter=Q(status__in=DONE)),
+            open=Count("pk", filter=Q(status__in=OPEN)),
+            overdue=Count("pk", filter=overdue_q(now)),
+            reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+            rejected=Count("pk", filter=Q(status=S.REJECTED)),
+            rerouted=Count("pk", filter=Q(rerouted=True)),
+            **{k: Count("pk", filter=cond) for k, cond in sla_qs(now).items()},
+        )
+    )
+    out: dict[object, dict] = {}
+    for row in counts:
+        key = row.pop(group)
+        row["ack_sla_pct"] = _share(row["ack_in"], row["ack_in"] + row["ack_out"])
+        row["safe_sla_pct"] = _share(row["safe_in"], row["safe_in"] + row["safe_out"])
+        row["res_sla_pct"] = _share(row["res_in"], row["res_in"] + row["res_out"])
+        for col in TIME_COLUMNS:
+            for p in (50, 90):
+                row[f"{col.removesuffix('_minutes')}_p{p}"] = None
+        out[key] = row
+    pcts = grouped_percentiles(qs, group, TIME_COLUMNS)
+    for key, values in pcts.items():
+        if key not in out:
+            continue
+        for (col, p), v in values.items():
+            out[key][f"{col.removesuffix('_minutes')}_p{int(p * 100)}"] = round(v, 1) if v is not None else None
+    if photos:
+        _add_photo_figures(qs, group, out)
+    return out
+
+
+def _add_photo_figures(qs, group: str, out: dict) -> None:
+    """Result photos (stage "after") of the resolved work in `qs`, per group."""
+    resolved = qs.filter(status__in=DONE)
+    photo_rows = (
+        Photo.objects.filter(stage=Photo.Stage.AFTER, assignment__report_fact__in=resolved)
+        .order_by()
+        .values(f"assignment__report_fact__{group}")
+        .annotate(photos=Count("pk"), with_photo=Count("assignment", distinct=True))
+    )
+    for row in photo_rows:
+        key = row[f"assignment__report_fact__{group}"]
+        if key in out:
+            out[key]["photos"] = row["photos"]
+            out[key]["with_photo"] = row["with_photo"]
+    for row in out.values():
+        row.setdefault("photos", 0)
+        row.setdefault("with_photo", 0)
+        row["photos_per_resolved"] = round(row["photos"] / row["resolved"], 2) if row["resolved"] else None
+        row["with_photo_pct"] = _share(row["with_photo"], row["resolved"])
+
+
+def complaint_counts(months: list[dt.date]) -> dict[dt.date, dict]:
+    """Complaints received and BEST complaints per month (Bangkok months), from the complaints table."""
+    out = {}
+    for first in months:
+        start, end = month_range(first)
+        out[first] = Complaint.objects.filter(received_at__gte=start, received_at__lt=end).aggregate(
+            received=Count("pk"), best=Count("pk", filter=Q(is_best=True))
+        )
+    return out
+
+
+def complaint_counts_by_month(first: dt.date, last: dt.date) -> dict[dt.date, dict]:
+    """The same for a run of months, in one grouped query."""
+    start, _ = month_range(first)
+    _, end = month_range(last)
+    rows = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(m=TruncMonth("received_at", tzinfo=BANGKOK))
+        .order_by()
+        .values("m")
+        .annotate(received=Count("pk"), best=Count("pk", filter=Q(is_best=True)))
+    )
+    out = {}
+    for row in rows:
+        m = row.pop("m")
+        m = m.date() if isinstance(m, dt.datetime) else m
+        out[m.replace(day=1)] = row
+    return out
+
+
+def month_overview(months: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
+    """Everything on the overview page, for each of `months`."""
+    complaints = complaint_counts(months)
+    facts = assignment_figures(AssignmentFact.objects.filter(month__in=months), "month", now)
+    out = {}
+    for m in months:
+        row = {**_empty_figures(), **complaints[m], **facts.get(m, {})}
+        row["best_share"] = _share(row["best"], row["received"])
+        out[m] = row
+    return out
+
+
+def _empty_figures() -> dict:
+    row = dict.fromkeys(["dispatched", "resolved", "open", "overdue", "reopened", "rejected", "rerouted"], 0)
+    for k in ("ack_sla_pct", "safe_sla_pct", "res_sla_pct"):
+        row[k] = None
+    for col in TIME_COLUMNS:
+        for p in (50, 90):
+            row[f"{col.removesuffix('_minutes')}_p{p}"] = None
+    return row
+
+
+def slowest_open(agency_id: int, month: dt.date, now: dt.datetime, limit: int = 20) -> list[dict]:
+    """The agency's oldest still-open work from the month's complaints — no personal data."""
+    return list(
+        AssignmentFact.objects.filter(agency_id=agency_id, month=month, status__in=OPEN)
+        .order_by("dispatched_at")
+        .values(
+            "complaint__reference",
+            "category__name_th",
+            "district__name_th",
+            "status",
+            "dispatched_at",
+            "is_best",
+        )[:limit]
+    )

@@ -1,0 +1,393 @@
+"""Every table the pages show, built once and used by the page and by its exports.
+
+A Table carries its Thai column headers and raw values; the page formats the
+values, the CSV/XLSX exports write them as they are (minutes as numbers,
+shares as percentages), so an export always matches the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from agencies.models import Agency, District, Zone
+from bkk1555.thaidate import thai_date, thai_month
+from complaints.models import Assignment, Category, Complaint
+
+from . import queries
+from .facts import month_range
+from .metrics import METRICS, OVERVIEW_KEYS
+from .models import AssignmentFact, SurveyResponse
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | int | pct | min | num | delta | row (the row's own kind)
+    better: str | None = None
+    definition: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    note: str = ""
+    links: dict[int, str] = field(default_factory=dict)  # row index -> URL (pages only)
+
+    def header_row(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def value_rows(self) -> list[list]:
+        return [[row.get(c.key) for c in self.columns] for row in self.rows]
+
+
+def metric_column(key: str) -> Column:
+    m = METRICS[key]
+    header = f"{m.label} ({m.unit})" if m.unit else (f"{m.label} (%)" if m.kind == "pct" else m.label)
+    return Column(key, header, m.kind, m.better, m.definition)
+
+
+def shift(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def last_full_month(now: dt.datetime) -> dt.date:
+    return shift(timezone.localtime(now).date().replace(day=1), -1)
+
+
+def _change(now_value, then_value, kind: str):
+    """Percentage-point change for shares, relative change (%) for everything else."""
+    if now_value is None or then_value is None:
+        return None
+    if kind == "pct":
+        return round(now_value - then_value, 1)
+    if then_value == 0:
+        return None
+    return round(100.0 * (now_value - then_value) / then_value, 1)
+
+
+# --- overview ---------------------------------------------------------------------------
+
+
+def overview_figures(month: dt.date, now: dt.datetime) -> dict[dt.date, dict]:
+    return queries.month_overview([month, shift(month, -1), shift(month, -12)], now)
+
+
+def overview_table(month: dt.date, now: dt.datetime, figures: dict | None = None) -> Table:
+    figures = figures or overview_figures(month, now)
+    prev, last_year = shift(month, -1), shift(month, -12)
+    cur, p, y = figures[month], figures[prev], figures[last_year]
+    rows = []
+    for key in OVERVIEW_KEYS:
+        m = METRICS[key]
+        rows.append(
+            {
+                "metric": m.label,
+                "key": key,
+                "kind": m.kind,
+                "better": m.better,
+                "value": cur.get(key),
+                "prev": p.get(key),
+                "prev_change": _change(cur.get(key), p.get(key), m.kind),
+                "year": y.get(key),
+                "year_change": _change(cur.get(key), y.get(key), m.kind),
+                "unit": m.unit or ("%" if m.kind == "pct" else ""),
+                "definition": m.definition,
+            }
+        )
+    columns = [
+        Column("metric", "ตัวชี้วัด"),
+        Column("unit", "หน่วย"),
+        Column("value", thai_month(month.year, month.month), "row"),
+        Column("prev", thai_month(prev.year, prev.month), "row"),
+        Column("prev_change", "เปลี่ยนแปลงจากเดือนก่อน (% หรือ จุด%)", "delta"),
+        Column("year", thai_month(last_year.year, last_year.month), "row"),
+        Column("year_change", "เปลี่ยนแปลงจากปีก่อน (% หรือ จุด%)", "delta"),
+        Column("definition", "นิยาม"),
+    ]
+    return Table("overview", "ภาพรวมประจำเดือน", columns, rows)
+
+
+# --- grouped tables ------------------------------------------------------------------------
+
+AGENCY_KEYS = [
+    "dispatched",
+    "ack_sla_pct",
+    "ack_sla_p50",
+    "ack_p50",
+    "resolve_sla_p50",
+    "resolve_p50",
+    "res_sla_pct",
+    "overdue",
+    "rejected",
+    "photos_per_resolved",
+]
+AGENCY_SORTS = {"name", *AGENCY_KEYS}
+
+
+def agency_table(month: dt.date, now: dt.datetime, sort: str = "dispatched", descending: bool = True) -> Table:
+    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "agency", now, photos=True)
+    names = dict(Agency.objects.filter(pk__in=figures).values_list("pk", "name_th"))
+    rows = [{"id": pk, "name": names.get(pk, str(pk)), **row} for pk, row in figures.items()]
+    sort = sort if sort in AGENCY_SORTS else "dispatched"
+
+    def sort_key(row):
+        value = row.get(sort)
+        # Missing values go last whichever way the table is sorted.
+        return (value is None, value if not descending or value is None else _neg(value), row["name"])
+
+    rows.sort(key=sort_key)
+    columns = [Column("name", "หน่วยงาน"), *(metric_column(k) for k in AGENCY_KEYS)]
+    return Table("agencies", "เปรียบเทียบหน่วยงาน", columns, rows)
+
+
+def _neg(value):
+    return -value if isinstance(value, (int, float)) else value
+
+
+GROUP_KEYS = [
+    "dispatched",
+    "resolved",
+    "ack_sla_pct",
+    "res_sla_pct",
+    "ack_sla_p50",
+    "resolve_sla_p50",
+    "resolve_p50",
+    "overdue",
+]
+
+
+def _received_by(month: dt.date, field_name: str) -> dict:
+    start, end = month_range(month)
+    return dict(
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .values_list(field_name)
+        .annotate(n=Count("pk"))
+    )
+
+
+def category_table(month: dt.date, now: dt.datetime) -> Table:
+    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "category", now)
+    received = _received_by(month, "category")
+    cats = {c.pk: c for c in Category.objects.filter(pk__in=set(figures) | set(received))}
+    rows = []
+    for pk, cat in cats.items():
+        rows.append(
+            {
+                "name": cat.name_th,
+                "best": "BEST" if cat.is_best else "",
+                "received": received.get(pk, 0),
+                **_zero(figures.get(pk)),
+            }
+        )
+    rows.sort(key=lambda r: (-r["received"], r["name"]))
+    columns = [
+        Column("name", "ประเภทเรื่อง"),
+        Column("best", "BEST"),
+        metric_column("received"),
+        *(metric_column(k) for k in GROUP_KEYS),
+    ]
+    return Table("categories", "ตามประเภทเรื่อง", columns, rows)
+
+
+def _zero(figures: dict | None) -> dict:
+    if figures:
+        return figures
+    return {"dispatched": 0, "resolved": 0, "overdue": 0}
+
+
+def district_table(month: dt.date, now: dt.datetime) -> Table:
+    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "district", now)
+    start, end = month_range(month)
+    received = {
+        row["district"]: row
+        for row in Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .values("district")
+        .annotate(received=Count("pk"), best=Count("pk", filter=Q(is_best=True)))
+    }
+    rows = []
+    for d in District.objects.select_related("zone").order_by("code"):
+        rec = received.get(d.pk, {})
+        rows.append(
+            {
+                "code": d.code,
+                "name": d.name_th,
+                "zone": d.zone.name_th,
+                "lat": float(d.lat),
+                "lng": float(d.lng),
+                "received": rec.get("received", 0),
+                "best": rec.get("best", 0),
+                **_zero(figures.get(d.pk)),
+            }
+        )
+    columns = [
+        Column("code", "รหัสเขต"),
+        Column("name", "เขต"),
+        Column("zone", "กลุ่มเขต"),
+        metric_column("received"),
+        metric_column("best"),
+        *(metric_column(k) for k in GROUP_KEYS),
+    ]
+    unknown = received.get(None, {}).get("received", 0)
+    note = f"เรื่องที่ไม่ระบุเขต {unknown:,} เรื่อง" if unknown else ""
+    return Table("districts", "ตามเขต", columns, rows, note=note)
+
+
+def zone_table(month: dt.date, now: dt.datetime) -> Table:
+    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "zone", now)
+    received = _received_by(month, "district__zone")
+    rows = []
+    for z in Zone.objects.order_by("code"):
+        rows.append({"name": z.name_th, "received": received.get(z.pk, 0), **_zero(figures.get(z.pk))})
+    columns = [Column("name", "กลุ่มเขต"), metric_column("received"), *(metric_column(k) for k in GROUP_KEYS)]
+    return Table("zones", "ตามกลุ่มเขต", columns, rows)
+
+
+CHANNEL_KEYS = [
+    "dispatched",
+    "best_share",
+    "ack_sla_pct",
+    "ack_sla_p50",
+    "ack_p50",
+    "res_sla_pct",
+    "resolve_sla_p50",
+    "resolve_p50",
+    "with_photo_pct",
+    "photos_per_resolved",
+]
+
+
+def channel_table(month: dt.date, now: dt.datetime, best: bool | None = None) -> Table:
+    qs = AssignmentFact.objects.filter(month=month)
+    if best is not None:
+        qs = qs.filter(is_best=best)
+    figures = queries.assignment_figures(qs, "channel", now, photos=True)
+    best_counts = dict(qs.filter(is_best=True).order_by().values_list("channel").annotate(n=Count("pk")))
+    rows = []
+    for value, label in Assignment.Channel.choices:
+        row = {"channel": value, "name": str(label), **_zero(figures.get(value))}
+        row["best_share"] = queries._share(best_counts.get(value, 0), row["dispatched"])
+        rows.append(row)
+    columns = [Column("name", "ช่องทางประสาน"), *(metric_column(k) for k in CHANNEL_KEYS)]
+    suffix = {None: "", True: " — เฉพาะ BEST", False: " — เฉพาะเรื่องทั่วไป"}[best]
+    key = {None: "channels", True: "channels_best", False: "channels_normal"}[best]
+    return Table(key, f"เปรียบเทียบช่องทางประสาน{suffix}", columns, rows)
+
+
+TREND_KEYS = [
+    "received",
+    "dispatched",
+    "resolved",
+    "ack_sla_pct",
+    "res_sla_pct",
+    "ack_sla_p50",
+    "ack_p50",
+    "resolve_sla_p50",
+    "resolve_p50",
+]
+
+
+def trend_table(month: dt.date, now: dt.datetime, agency_id: int | None = None) -> Table:
+    months = [shift(month, -i) for i in range(11, -1, -1)]
+    qs = AssignmentFact.objects.filter(month__gte=months[0], month__lte=month)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    figures = queries.assignment_figures(qs, "month", now)
+    received = {} if agency_id is not None else queries.complaint_counts_by_month(months[0], month)
+    rows = []
+    for m in months:
+        row = {"month": thai_month(m.year, m.month), "first": m, **_zero(figures.get(m))}
+        row["received"] = received.get(m, {}).get("received", 0)
+        rows.append(row)
+    keys = [k for k in TREND_KEYS if not (agency_id and k == "received")]
+    columns = [Column("month", "เดือน"), *(metric_column(k) for k in keys)]
+    return Table("trends", "แนวโน้ม 12 เดือน", columns, rows)
+
+
+def slowest_open_table(agency_id: int, month: dt.date, now: dt.datetime) -> Table:
+    rows = []
+    labels = dict(Assignment.Status.choices)
+    for r in queries.slowest_open(agency_id, month, now):
+        age_min = (now - r["dispatched_at"]).total_seconds() / 60
+        rows.append(
+            {
+                "reference": r["complaint__reference"],
+                "category": r["category__name_th"],
+                "best": "BEST" if r["is_best"] else "",
+                "district": r["district__name_th"] or "",
+                "status": str(labels.get(r["status"], r["status"])),
+                "dispatched": thai_date(r["dispatched_at"]),
+                "age": round(age_min, 1),
+            }
+        )
+    columns = [
+        Column("reference", "เลขที่เรื่อง"),
+        Column("category", "ประเภท"),
+        Column("best", "BEST"),
+        Column("district", "เขต"),
+        Column("status", "สถานะ"),
+        Column("dispatched", "ส่งต่อเมื่อ"),
+        Column("age", "อายุงาน (นาที, เวลาจริง)", "min", "down"),
+    ]
+    return Table("agency_open", "งานค้างที่นานที่สุด", columns, rows)
+
+
+# --- survey -----------------------------------------------------------------------------------
+
+
+def survey_table(month: dt.date) -> Table:
+    months = [shift(month, -i) for i in range(11, -1, -1)]
+    agg = {
+        row["survey__month"]: row
+        for row in SurveyResponse.objects.filter(survey__month__gte=months[0], survey__month__lte=month)
+        .order_by()
+        .values("survey__month")
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(score__isnull=False)),
+            avg=Avg("score"),
+            **{f"s{i}": Count("pk", filter=Q(score=i)) for i in range(1, 6)},
+        )
+    }
+    rows = []
+    for m in months:
+        a = {**{"asked": 0, "answered": 0, "avg": None}, **{f"s{i}": 0 for i in range(1, 6)}, **agg.get(m, {})}
+        rows.append(
+            {
+                "month": thai_month(m.year, m.month),
+                "survey_asked": a["asked"],
+                "survey_answered": a["answered"],
+                "survey_rate": queries._share(a["answered"], a["asked"]),
+                "survey_avg": round(a["avg"], 2) if a["avg"] is not None else None,
+                **{f"s{i}": a[f"s{i}"] for i in range(1, 6)},
+            }
+        )
+    columns = [
+        Column("month", "เดือน"),
+        metric_column("survey_asked"),
+        metric_column("survey_answered"),
+        metric_column("survey_rate"),
+        metric_column("survey_avg"),
+        *(Column(f"s{i}", f"คะแนน {i}", "int") for i in range(1, 6)),
+    ]
+    return Table("survey", "ความพึงพอใจของผู้ประสานงาน", columns, rows)
+
+
+def survey_comments(month: dt.date) -> list[dict]:
+    """The month's comments, with the agency but without the coordinator's name."""
+    return list(
+        SurveyResponse.objects.filter(survey__month=month)
+        .exclude(comment="")
+        .order_by("-answered_at")
+        .values("score", "comment", "coordinator__agency__name_th", "answered_at")[:50]
+    )

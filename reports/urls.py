@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency"),
+    path("categories/", views.categories, name="categories"),
+    path("areas/", views.areas, name="areas"),
+    path("trends/", views.trends, name="trends"),
+    path("channels/", views.channels, name="channels"),
+    path("survey/", views.survey, name="survey"),
+    path("export/<slug:key>.<str:fmt>", views.export, name="export"),
+    path("districts.geojson", views.districts_geojson, name="districts_geojson"),
+]

@@ -1,0 +1,405 @@
+"""The executives' pages. Thin: parse the month, make the facts current, build tables, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Min
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from agencies.models import Agency
+from bkk1555.thaidate import thai_datetime, thai_month
+from complaints.models import Complaint
+
+from . import exports, facts, tables
+from .metrics import ELAPSED_NOTE, METRICS, SLA_NOTE
+from .models import RefreshState
+
+PERM = "reports.view_reports"
+GEOJSON = Path(settings.BASE_DIR) / "agencies" / "reference" / "bkk_districts.geojson"
+
+
+def reports_view(view):
+    """Login (to the admin login page) and the reports permission (403 without it)."""
+    return login_required(permission_required(PERM, raise_exception=True)(view))
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def parse_month(request, now: dt.datetime) -> dt.date:
+    raw = request.GET.get("month", "")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        return tables.last_full_month(now)
+    current = timezone.localtime(now).date().replace(day=1)
+    if first > current or first.year < 2000:
+        return tables.last_full_month(now)
+    return first
+
+
+def month_choices(now: dt.datetime) -> list[tuple[str, str]]:
+    current = timezone.localtime(now).date().replace(day=1)
+    earliest = Complaint.objects.aggregate(m=Min("received_at"))["m"]
+    first = facts.month_of(earliest) if earliest else tables.shift(current, -12)
+    first = min(first, tables.shift(current, -12))
+    out = []
+    m = current
+    while m >= first and len(out) < 120:
+        out.append((m.strftime("%Y-%m"), thai_month(m.year, m.month)))
+        m = tables.shift(m, -1)
+    return out
+
+
+def _context(request, now: dt.datetime, month: dt.date, page: str, **extra) -> dict:
+    state = RefreshState.objects.filter(pk=1).first()
+    return {
+        "page": page,
+        "month": month,
+        "month_key": month.strftime("%Y-%m"),
+        "month_label": thai_month(month.year, month.month),
+        "months": month_choices(now),
+        "generated_at": thai_datetime(now),
+        "full_refresh_at": thai_datetime(state.full_refresh_at) if state and state.full_refresh_at else "",
+        "sla_note": SLA_NOTE,
+        "elapsed_note": ELAPSED_NOTE,
+        **extra,
+    }
+
+
+def _refresh_window(first: dt.date, last: dt.date) -> None:
+    start, _ = facts.month_range(first)
+    _, end = facts.month_range(last)
+    facts.refresh(start=start, end=end)
+
+
+def _chart(kind: str, labels: list, datasets: list[dict], **options) -> dict:
+    """A chart spec for reports.js, rendered with json_script."""
+    return {"type": kind, "labels": labels, "datasets": datasets, "options": options}
+
+
+def _kpis(keys: list[str], figures: dict, prev: dict) -> list[dict]:
+    out = []
+    for key in keys:
+        m = METRICS[key]
+        out.append({"metric": m, "value": figures.get(key), "prev": prev.get(key)})
+    return out
+
+
+@reports_view
+def overview(request):
+    now = _now()
+    month = parse_month(request, now)
+    prev, last_year = tables.shift(month, -1), tables.shift(month, -12)
+    facts.refresh_months([month, prev, last_year])
+    figures = tables.overview_figures(month, now)
+    table = tables.overview_table(month, now, figures)
+    labels = [thai_month(m.year, m.month) for m in (last_year, prev, month)]
+    stages = [("ack_sla_pct", "รับเรื่อง"), ("safe_sla_pct", "ทำให้ปลอดภัย (BEST)"), ("res_sla_pct", "แก้ไขเสร็จ")]
+    sla_chart = _chart(
+        "bar",
+        [label for _, label in stages],
+        [
+            {"label": labels[i], "data": [figures[m].get(k) for k, _ in stages]}
+            for i, m in enumerate((last_year, prev, month))
+        ],
+        max=100,
+        unit="%",
+    )
+    kpis = _kpis(["received", "best_share", "ack_sla_pct", "resolve_sla_p50", "overdue"], figures[month], figures[prev])
+    return render(
+        request,
+        "reports/overview.html",
+        _context(request, now, month, "overview", table=table, kpis=kpis, sla_chart=sla_chart, export_key="overview"),
+    )
+
+
+@reports_view
+def agencies(request):
+    now = _now()
+    month = parse_month(request, now)
+    facts.refresh_months([month])
+    sort = request.GET.get("sort", "dispatched")
+    descending = request.GET.get("dir", "desc") != "asc"
+    table = tables.agency_table(month, now, sort=sort, descending=descending)
+    top = sorted(table.rows, key=lambda r: -r["dispatched"])[:15]
+    chart = _chart(
+        "bar",
+        [r["name"] for r in top],
+        [{"label": METRICS["ack_sla_pct"].label + " (%)", "data": [r.get("ack_sla_pct") for r in top]}],
+        indexAxis="y",
+        max=100,
+        unit="%",
+    )
+    return render(
+        request,
+        "reports/agencies.html",
+        _context(
+            request,
+            now,
+            month,
+            "agencies",
+            table=table,
+            chart=chart,
+            sort=sort if sort in tables.AGENCY_SORTS else "dispatched",
+            sortable=sorted(tables.AGENCY_SORTS),
+            descending=descending,
+            export_key="agencies",
+        ),
+    )
+
+
+@reports_view
+def agency_detail(request, pk: int):
+    now = _now()
+    month = parse_month(request, now)
+    agency = get_object_or_404(Agency, pk=pk)
+    _refresh_window(tables.shift(month, -11), month)
+    open_table = tables.slowest_open_table(agency.pk, month, now)
+    trend = tables.trend_table(month, now, agency_id=agency.pk)
+    chart = _trend_chart(trend)
+    return render(
+        request,
+        "reports/agency_detail.html",
+        _context(
+            request,
+            now,
+            month,
+            "agencies",
+            agency=agency,
+            open_table=open_table,
+            trend=trend,
+            chart=chart,
+            export_key="agency_open",
+            export_extra=f"&agency={agency.pk}",
+        ),
+    )
+
+
+def _trend_chart(trend: tables.Table) -> dict:
+    labels = [r["month"] for r in trend.rows]
+    return _chart(
+        "line",
+        labels,
+        [
+            {"label": METRICS["ack_sla_pct"].label + " (%)", "data": [r.get("ack_sla_pct") for r in trend.rows]},
+            {"label": METRICS["res_sla_pct"].label + " (%)", "data": [r.get("res_sla_pct") for r in trend.rows]},
+        ],
+        max=100,
+        unit="%",
+    )
+
+
+@reports_view
+def categories(request):
+    now = _now()
+    month = parse_month(request, now)
+    facts.refresh_months([month])
+    table = tables.category_table(month, now)
+    top = table.rows[:10]
+    chart = _chart(
+        "bar",
+        [r["name"] for r in top],
+        [{"label": METRICS["received"].label, "data": [r["received"] for r in top]}],
+        indexAxis="y",
+    )
+    return render(
+        request,
+        "reports/categories.html",
+        _context(request, now, month, "categories", table=table, chart=chart, export_key="categories"),
+    )
+
+
+@reports_view
+def areas(request):
+    now = _now()
+    month = parse_month(request, now)
+    facts.refresh_months([month])
+    districts = tables.district_table(month, now)
+    zones = tables.zone_table(month, now)
+    points = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "lat": r["lat"],
+            "lng": r["lng"],
+            "received": r["received"],
+            "best": r["best"],
+        }
+        for r in districts.rows
+    ]
+    return render(
+        request,
+        "reports/areas.html",
+        _context(request, now, month, "areas", districts=districts, zones=zones, points=points, export_key="districts"),
+    )
+
+
+@reports_view
+def trends(request):
+    now = _now()
+    month = parse_month(request, now)
+    _refresh_window(tables.shift(month, -11), month)
+    table = tables.trend_table(month, now)
+    labels = [r["month"] for r in table.rows]
+    volume = _chart(
+        "bar",
+        labels,
+        [
+            {"label": METRICS["received"].label, "data": [r["received"] for r in table.rows]},
+            {"label": METRICS["resolved"].label, "data": [r["resolved"] for r in table.rows]},
+        ],
+    )
+    speed = _chart(
+        "line",
+        labels,
+        [
+            {"label": "รับเรื่อง มัธยฐาน (นาที, นาฬิกา SLA)", "data": [r.get("ack_sla_p50") for r in table.rows]},
+            {
+                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., นาฬิกา SLA)",
+                "data": [_hours(r.get("resolve_sla_p50")) for r in table.rows],
+            },
+            {"label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)", "data": [_hours(r.get("resolve_p50")) for r in table.rows]},
+        ],
+    )
+    return render(
+        request,
+        "reports/trends.html",
+        _context(
+            request,
+            now,
+            month,
+            "trends",
+            table=table,
+            volume_chart=volume,
+            speed_chart=speed,
+            sla_chart=_trend_chart(table),
+            export_key="trends",
+        ),
+    )
+
+
+def _hours(minutes):
+    return round(minutes / 60, 1) if minutes is not None else None
+
+
+@reports_view
+def channels(request):
+    now = _now()
+    month = parse_month(request, now)
+    facts.refresh_months([month])
+    table = tables.channel_table(month, now)
+    best = tables.channel_table(month, now, best=True)
+    normal = tables.channel_table(month, now, best=False)
+    labels = [r["name"] for r in table.rows]
+    chart = _chart(
+        "bar",
+        labels,
+        [
+            {"label": "รับเรื่อง มัธยฐาน (นาที, เวลาจริง)", "data": [r.get("ack_p50") for r in table.rows]},
+            {"label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)", "data": [_hours(r.get("resolve_p50")) for r in table.rows]},
+        ],
+    )
+    return render(
+        request,
+        "reports/channels.html",
+        _context(
+            request,
+            now,
+            month,
+            "channels",
+            table=table,
+            best_table=best,
+            normal_table=normal,
+            chart=chart,
+            export_key="channels",
+        ),
+    )
+
+
+@reports_view
+def survey(request):
+    now = _now()
+    month = parse_month(request, now)
+    table = tables.survey_table(month)
+    chart = _chart(
+        "line",
+        [r["month"] for r in table.rows],
+        [{"label": METRICS["survey_avg"].label, "data": [r.get("survey_avg") for r in table.rows]}],
+        min=1,
+        max=5,
+    )
+    return render(
+        request,
+        "reports/survey.html",
+        _context(
+            request,
+            now,
+            month,
+            "survey",
+            table=table,
+            chart=chart,
+            comments=tables.survey_comments(month),
+            export_key="survey",
+        ),
+    )
+
+
+EXPORTS = {
+    "overview": lambda month, now, request: tables.overview_table(month, now),
+    "agencies": lambda month, now, request: tables.agency_table(
+        month, now, sort=request.GET.get("sort", "dispatched"), descending=request.GET.get("dir", "desc") != "asc"
+    ),
+    "categories": lambda month, now, request: tables.category_table(month, now),
+    "districts": lambda month, now, request: tables.district_table(month, now),
+    "zones": lambda month, now, request: tables.zone_table(month, now),
+    "trends": lambda month, now, request: tables.trend_table(month, now),
+    "channels": lambda month, now, request: tables.channel_table(month, now),
+    "channels_best": lambda month, now, request: tables.channel_table(month, now, best=True),
+    "channels_normal": lambda month, now, request: tables.channel_table(month, now, best=False),
+    "survey": lambda month, now, request: tables.survey_table(month),
+    "agency_open": lambda month, now, request: tables.slowest_open_table(_agency_id(request), month, now),
+    "agency_trend": lambda month, now, request: tables.trend_table(month, now, agency_id=_agency_id(request)),
+}
+
+
+def _agency_id(request) -> int:
+    try:
+        return get_object_or_404(Agency, pk=int(request.GET.get("agency", ""))).pk
+    except ValueError:
+        raise Http404("agency") from None
+
+
+@reports_view
+def export(request, key: str, fmt: str):
+    if key not in EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404("no such export")
+    now = _now()
+    month = parse_month(request, now)
+    if key in ("trends", "agency_trend", "agency_open"):
+        _refresh_window(tables.shift(month, -11), month)
+    elif key == "overview":
+        facts.refresh_months([month, tables.shift(month, -1), tables.shift(month, -12)])
+    else:
+        facts.refresh_months([month])
+    table = EXPORTS[key](month, now, request)
+    title = f"{table.title} — {thai_month(month.year, month.month)} (สร้างเมื่อ {thai_datetime(now)})"
+    filename = f"bkk1555-{key}-{month:%Y-%m}"
+    if fmt == "csv":
+        return exports.csv_response(table, filename, title)
+    return exports.xlsx_response(table, filename, title)
+
+
+@reports_view
+@cache_control(max_age=86400, private=True)
+def districts_geojson(request):
+    return HttpResponse(GEOJSON.read_bytes(), content_type="application/geo+json")
