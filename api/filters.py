@@ -26,7 +26,9 @@ class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Complaint.Status.choices)
     channel = django_filters.MultipleChoiceFilter(choices=Complaint.Channel.choices)
     category = CodeInFilter(field_name="category__code", help_text=_("รหัสประเภท คั่นด้วยจุลภาค"))
-    best = django_filters.BooleanFilter(field_name="is_best", help_text=_("เฉพาะเรื่อง BEST (true/false)"))
+    best = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_best", help_text=_("เฉพาะเรื่อง BEST หรือไม่")
+    )
     district = CodeInFilter(field_name="district__code", help_text=_("รหัสเขต เช่น 1001"))
     subdistrict = CodeInFilter(field_name="subdistrict__code")
     zone = CodeInFilter(field_name="district__zone__code", help_text=_("รหัสกลุ่มเขต"))
@@ -44,6 +46,9 @@ class ComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = []
+
+    def filter_best(self, queryset, name, value):
+        return queryset.filter(is_best=value == "true")
 
     def filter_agency(self, queryset, name, value):
         codes = [c for c in value.split(",") if c]

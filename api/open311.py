@@ -280,9 +280,9 @@ class RequestListView(Open311View):
                 end = timezone.now()
             if start is None:
                 start = end - dt.timedelta(days=MAX_DAYS)
-            qs = qs.filter(received_at__gte=start)
-            if end is not None:
-                qs = qs.filter(received_at__lte=end)
+            if end is None:
+                end = start + dt.timedelta(days=MAX_DAYS)
+            qs = qs.filter(received_at__gte=start, received_at__lte=end)
             codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
             if codes:
                 qs = qs.filter(category__code__in=codes)

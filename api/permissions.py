@@ -20,6 +20,8 @@ class RolePermissions(permissions.DjangoModelPermissions):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
+        if not hasattr(view, request.method.lower()):
+            return True  # let the view answer 405 rather than a misleading 403
         needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
         if needed is not None:
             return user.has_perms(needed)
