@@ -1,0 +1,173 @@
+"""The console's list filters and paginator, built to stay fast on a million complaints.
+
+Every filter is one indexed condition: overdue stages are EXISTS subqueries whose
+conditions match the partial deadline indexes on Assignment exactly, the agency
+filter is an EXISTS on (agency, status), the date range is a range on the
+received_at index. Lookup lists come from the small reference tables, never from
+a DISTINCT over complaints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Zone
+
+from .models import Assignment
+
+A = Assignment.Status
+
+
+def overdue_condition(stage: str, now: dt.datetime) -> Q:
+    """Assignments past one stage's deadline; each matches a partial index on Assignment."""
+    if stage == "ack":
+        return Q(status=A.DISPATCHED, ack_due_at__lt=now)
+    if stage == "safe":
+        return Q(status__in=[A.ACKNOWLEDGED, A.IN_PROGRESS], safe_due_at__isnull=False, safe_due_at__lt=now)
+    return Q(status__in=list(Assignment.OPEN_STATUSES), resolve_due_at__isnull=False, resolve_due_at__lt=now)
+
+
+def overdue_exists(stage: str, now: dt.datetime) -> Exists:
+    return Exists(Assignment.objects.filter(overdue_condition(stage, now), complaint=OuterRef("pk")))
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("เกินกำหนด")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("เกินกำหนดขั้นใดขั้นหนึ่ง")),
+            ("ack", _("เกินกำหนดรับเรื่อง")),
+            ("safe", _("เกินกำหนดทำให้ปลอดภัย")),
+            ("resolve", _("เกินกำหนดแก้ไขเสร็จ")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() in ("ack", "safe", "resolve"):
+            return queryset.filter(overdue_exists(self.value(), now))
+        if self.value() == "any":
+            return queryset.filter(
+                overdue_exists("ack", now) | overdue_exists("safe", now) | overdue_exists("resolve", now)
+            )
+        return queryset
+
+
+class AgencyFilter(admin.SimpleListFilter):
+    title = _("หน่วยงาน")
+    parameter_name = "agency"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(a.pk), a.abbr_th or a.name_th) for a in Agency.objects.filter(is_active=True).order_by("kind", "code")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(
+                Exists(Assignment.objects.filter(complaint=OuterRef("pk"), agency_id=int(self.value())))
+            )
+        return queryset
+
+
+class ZoneFilter(admin.SimpleListFilter):
+    title = _("กลุ่มเขต")
+    parameter_name = "zone"
+
+    def lookups(self, request, model_admin):
+        return [(str(z.pk), z.name_th) for z in Zone.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(district__zone_id=int(self.value()))
+        return queryset
+
+
+class ReceivedRangeFilter(admin.ListFilter):
+    """Received between two dates (inclusive, Bangkok days). Not date_hierarchy, which
+    scans the whole table for its DISTINCT list of years and months."""
+
+    title = _("วันที่รับเรื่อง")
+    template = "admin/complaints/received_range_filter.html"
+    params = ("received_from", "received_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        for name in self.params:
+            if name in params:
+                value = params.pop(name)
+                self.used_parameters[name] = value[-1] if isinstance(value, list) else value
+
+    def _date(self, name: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.used_parameters.get(name, ""))
+        except ValueError:
+            return None
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.params)
+
+    def queryset(self, request, queryset):
+        tz = timezone.get_current_timezone()
+        start, end = self._date("received_from"), self._date("received_to")
+        if start:
+            queryset = queryset.filter(received_at__gte=dt.datetime.combine(start, dt.time.min, tz))
+        if end:
+            queryset = queryset.filter(received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz))
+        return queryset
+
+    def choices(self, changelist):
+        keep = [(k, v) for k, v in changelist.get_filters_params().items() if k not in self.params]
+        yield {
+            "hidden": [(k, item) for k, v in keep for item in (v if isinstance(v, list) else [v])],
+            "received_from": self.used_parameters.get("received_from", ""),
+            "received_to": self.used_parameters.get("received_to", ""),
+            "clear_url": changelist.get_query_string(remove=list(self.params)),
+            "action": changelist.get_query_string(remove=list(self.params)),
+        }
+
+
+class ConsolePaginator(Paginator):
+    """Avoids COUNT(*) over the whole table.
+
+    Unfiltered on PostgreSQL: the planner's row estimate from pg_class (about 1 ms
+    instead of a sequential count). Filtered: a count capped at CAP rows, so a filter
+    matching most of a million rows still costs a bounded index scan — and deep
+    OFFSET pages beyond the cap are not offered.
+    """
+
+    CAP = 10_000
+    EXACT_BELOW = 100_000
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        connection = connections[qs.db]
+        if not qs.query.where and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table]
+                )
+                row = cursor.fetchone()
+            if row and row[0] >= self.EXACT_BELOW:
+                self.estimated = True
+                return int(row[0])
+            return qs.count()
+        capped = qs.order_by()[: self.CAP + 1].count()
+        self.capped = capped > self.CAP
+        return min(capped, self.CAP)
+
+    estimated = False
+    capped = False

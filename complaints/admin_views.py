@@ -1,0 +1,245 @@
+"""The console's own pages beside the admin's list and form: dispatch, a note or photo,
+acknowledgement taken by phone, reject and re-route. Each checks its permission and
+calls the workflow; a refusal comes back as the workflow's Thai message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Agency, Coordinator
+
+from . import workflow
+from .errors import WorkflowError
+from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
+from .models import Assignment, Complaint
+from .photos import add_photo
+
+A = Assignment.Status
+PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
+
+
+def agencies_with_reachability():
+    """Every active agency with `reachable` (a bound LINE group or a reachable
+    coordinator), in one query however many agencies the page lists."""
+    reachable = Exists(Coordinator.objects.reachable().filter(agency=OuterRef("pk")))
+    return (
+        Agency.objects.filter(is_active=True)
+        .annotate(
+            reachable=ExpressionWrapper(Q(line_group_id__isnull=False) | Q(reachable), output_field=BooleanField())
+        )
+        .order_by("kind", "code")
+    )
+
+
+class ComplaintViewsMixin:
+    """Mixed into ComplaintAdmin."""
+
+    def console_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("dispatch/", wrap(self.dispatch_view), name="complaints_complaint_dispatch"),
+            path("<int:pk>/note/", wrap(self.note_view), name="complaints_complaint_note"),
+            path(
+                "<int:pk>/assignment/<int:assignment_pk>/acknowledge/",
+                wrap(self.acknowledge_view),
+                name="complaints_complaint_acknowledge",
+            ),
+            path(
+                "<int:pk>/assignment/<int:assignment_pk>/reroute/",
+                wrap(self.reroute_view),
+                name="complaints_complaint_reroute",
+            ),
+        ]
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def _case_url(self, complaint) -> str:
+        return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"note_form": NoteForm(), "can_dispatch": self.has_dispatch_permission(request)}
+        extra.update(
+            can_verify=self.has_verify_permission(request),
+            can_reopen=self.has_reopen_permission(request),
+            can_cancel=self.has_cancel_permission(request),
+            can_note=self.has_change_permission(request),
+        )
+        if object_id and str(object_id).isdigit():
+            extra["case_assignments"] = list(
+                Assignment.objects.filter(complaint_id=int(object_id))
+                .select_related("agency")
+                .order_by("dispatched_at", "id")
+            )
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    def dispatch_view(self, request):
+        if not self.has_dispatch_permission(request):
+            raise PermissionDenied
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:20]
+        complaints = list(
+            Complaint.objects.filter(pk__in=ids).select_related("category", "district", "category__responsible_agency")
+        )
+        if not complaints:
+            raise Http404
+        agencies = list(agencies_with_reachability())
+        by_pk = {a.pk: a for a in agencies}
+        form = DispatchForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            channel = form.cleaned_data["channel"]
+            for complaint in complaints:
+                chosen = [
+                    by_pk[int(i)]
+                    for i in request.POST.getlist(f"agencies_{complaint.pk}")
+                    if i.isdigit() and int(i) in by_pk
+                ]
+                try:
+                    created = workflow.dispatch(
+                        complaint=complaint,
+                        agencies=chosen,
+                        by=request.user,
+                        channel=channel,
+                        note=form.cleaned_data["note"],
+                    )
+                except WorkflowError as exc:
+                    self.message_user(request, f"{complaint.reference}: {exc.message}", messages.ERROR)
+                    continue
+                names = ", ".join(a.agency.name_th for a in created)
+                self.message_user(
+                    request,
+                    _("ส่งต่อเรื่อง %(ref)s ให้ %(names)s แล้ว (%(channel)s)")
+                    % {"ref": complaint.reference, "names": names, "channel": created[0].get_channel_display()},
+                    messages.SUCCESS,
+                )
+                unreachable = [a.agency.name_th for a in created if not by_pk[a.agency_id].reachable]
+                if channel == Assignment.Channel.LINE and unreachable:
+                    self.message_user(
+                        request,
+                        _("%(names)s ไม่มีผู้ประสานงานที่ติดต่อทาง LINE ได้ — %(fallback)s")
+                        % {"names": ", ".join(unreachable), "fallback": PHONE_FALLBACK},
+                        messages.WARNING,
+                    )
+            if len(complaints) == 1:
+                return HttpResponseRedirect(self._case_url(complaints[0]))
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist"))
+        rows = []
+        for complaint in complaints:
+            suggested = {a.pk for a in workflow.suggested_agencies(complaint)}
+            held = {a.agency_id for a in complaint.assignments.all() if a.status not in (A.REJECTED, A.CANCELLED)}
+            rows.append(
+                {
+                    "complaint": complaint,
+                    "suggested": [by_pk[pk] for pk in suggested if pk in by_pk],
+                    "suggested_ids": suggested,
+                    "held": held,
+                }
+            )
+        context = self._context(
+            request,
+            title=_("ส่งต่อเรื่องให้หน่วยงาน"),
+            rows=rows,
+            agencies=agencies,
+            form=form,
+            fallback=PHONE_FALLBACK,
+        )
+        return TemplateResponse(request, "admin/complaints/dispatch.html", context)
+
+    # --- a note and/or a photo -------------------------------------------------------------
+
+    def note_view(self, request, pk):
+        complaint = get_object_or_404(Complaint, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        form = NoteForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for error in form.errors.get("__all__", []) + [
+                e for f, es in form.errors.items() if f != "__all__" for e in es
+            ]:
+                self.message_user(request, error, messages.ERROR)
+            return HttpResponseRedirect(self._case_url(complaint))
+        try:
+            with transaction.atomic():  # a broken photo stores neither the photo nor the note
+                if form.cleaned_data["text"].strip():
+                    workflow.add_note(complaint=complaint, by=request.user, text=form.cleaned_data["text"])
+                if form.cleaned_data["photo"]:
+                    add_photo(
+                        complaint=complaint,
+                        content=form.cleaned_data["photo"].read(),
+                        by=request.user,
+                        stage=form.cleaned_data["stage"],
+                    )
+        except WorkflowError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, _("บันทึกลงประวัติเรื่องแล้ว"), messages.SUCCESS)
+        return HttpResponseRedirect(self._case_url(complaint))
+
+    # --- one assignment ---------------------------------------------------------------------
+
+    def _assignment(self, request, pk, assignment_pk) -> Assignment:
+        if not self.has_dispatch_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            Assignment.objects.select_related("agency", "complaint"), pk=assignment_pk, complaint_id=pk
+        )
+
+    def _assignment_page(self, request, assignment, form, title):
+        context = self._context(request, title=title, form=form, assignment=assignment, complaint=assignment.complaint)
+        return TemplateResponse(request, "admin/complaints/assignment_form.html", context)
+
+    def acknowledge_view(self, request, pk, assignment_pk):
+        """The agency said รับเรื่อง by phone or radio: the officer records it for them."""
+        assignment = self._assignment(request, pk, assignment_pk)
+        form = AcknowledgeByPhoneForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.acknowledge(assignment=assignment, by=request.user, name=form.cleaned_data["name"])
+            except WorkflowError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("บันทึกว่า %(agency)s รับเรื่องแล้ว") % {"agency": assignment.agency.name_th},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(self._case_url(assignment.complaint))
+        return self._assignment_page(request, assignment, form, _("บันทึกการรับเรื่องทางโทรศัพท์/วิทยุ"))
+
+    def reroute_view(self, request, pk, assignment_pk):
+        """The agency says "not ours" (by phone): record the rejection and send the case on."""
+        assignment = self._assignment(request, pk, assignment_pk)
+        form = RerouteForm(request.POST or None, initial={"channel": assignment.channel})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if assignment.status in (A.DISPATCHED, A.ACKNOWLEDGED, A.IN_PROGRESS):
+                        workflow.reject(assignment=assignment, by=request.user, reason=data["reason"])
+                    new = workflow.reroute(
+                        assignment=assignment,
+                        to_agency=data["to_agency"],
+                        by=request.user,
+                        reason=data["reason"],
+                        channel=data["channel"],
+                    )
+            except WorkflowError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("ส่งต่อเรื่องใหม่ให้ %(agency)s แล้ว") % {"agency": new.agency.name_th},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(self._case_url(assignment.complaint))
+        return self._assignment_page(request, assignment, form, _("ไม่ใช่หน่วยงานนี้ — ส่งต่อหน่วยงานใหม่"))

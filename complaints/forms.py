@@ -1,0 +1,85 @@
+"""Forms of the dispatch console (the admin's intermediate pages and the case page)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .models import Assignment, Complaint, Photo
+
+
+class ComplaintForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        # The admin narrows this further per user (fieldsets, read-only fields).
+        fields = (
+            "channel",
+            "category",
+            "description",
+            "address",
+            "landmark",
+            "district",
+            "subdistrict",
+            "lat",
+            "lng",
+            "received_at",
+            "complainant_name",
+            "complainant_phone",
+        )
+
+    def clean(self):
+        data = super().clean()
+        district, subdistrict = data.get("district"), data.get("subdistrict")
+        if district and subdistrict and subdistrict.district_id != district.pk:
+            self.add_error("subdistrict", _("แขวงที่เลือกไม่อยู่ในเขตนี้"))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("เหตุผล"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label=_("เลขที่เรื่องหลัก"), max_length=12, help_text=_("เช่น 2569-000123 — เรื่องที่จะเก็บไว้ดำเนินการต่อ")
+    )
+
+    def clean_original(self):
+        reference = self.cleaned_data["original"].strip()
+        try:
+            return Complaint.objects.get(reference=reference)
+        except Complaint.DoesNotExist:
+            raise forms.ValidationError(_("ไม่พบเรื่องเลขที่ %(ref)s"), params={"ref": reference}) from None
+
+
+class DispatchForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices, initial=Assignment.Channel.LINE
+    )
+    note = forms.CharField(label=_("หมายเหตุถึงหน่วยงาน"), required=False, max_length=500)
+
+
+class AcknowledgeByPhoneForm(forms.Form):
+    name = forms.CharField(label=_("ชื่อผู้รับเรื่องของหน่วยงาน"), max_length=200)
+
+
+class RerouteForm(forms.Form):
+    reason = forms.CharField(label=_("เหตุผลที่ไม่ใช่หน่วยงานนี้"), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    to_agency = forms.ModelChoiceField(
+        label=_("ส่งต่อใหม่ไปยัง"), queryset=Agency.objects.filter(is_active=True).order_by("kind", "code")
+    )
+    channel = forms.ChoiceField(label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("บันทึก"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    photo = forms.FileField(label=_("แนบรูปภาพ"), required=False)
+    stage = forms.ChoiceField(label=_("ขั้นตอนของรูป"), choices=Photo.Stage.choices, initial=Photo.Stage.BEFORE)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("photo"):
+            raise forms.ValidationError(_("กรุณาพิมพ์บันทึกหรือแนบรูปภาพ"))
+        return data

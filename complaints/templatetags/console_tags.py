@@ -1,0 +1,18 @@
+"""Template filters of the dispatch console."""
+
+from django import template
+
+from bkk1555.thaidate import thai_datetime as _thai_datetime
+
+register = template.Library()
+
+
+@register.filter
+def thai_datetime(value):
+    """`24 พ.ย. 2569 09:35` (Buddhist era, Bangkok time)."""
+    return _thai_datetime(value)
+
+
+@register.filter
+def in_set(value, container):
+    return value in container
