@@ -55,7 +55,7 @@ def cell(row: dict, column) -> str:
         if better and value:
             css = "good" if (value > 0) == (better == "up") else "bad"
         arrow = "▲" if value > 0 else ("▼" if value < 0 else "")
-        return format_html('<span class="delta {}">{} {:+,.1f}{}</span>', css, arrow, value, unit)
+        return format_html('<span class="delta {}">{} {}{}</span>', css, arrow, f"{value:+,.1f}", unit)
     return fmt(value, kind)
 
 
@@ -74,4 +74,4 @@ def change(metric, value, prev) -> str:
     if metric.better and diff:
         css = "good" if (diff > 0) == (metric.better == "up") else "bad"
     arrow = "▲" if diff > 0 else ("▼" if diff < 0 else "")
-    return format_html('<span class="delta {}">{} {:+,.1f}{} จากเดือนก่อน</span>', css, arrow, diff, unit)
+    return format_html('<span class="delta {}">{} {}{} จากเดือนก่อน</span>', css, arrow, f"{diff:+,.1f}", unit)
