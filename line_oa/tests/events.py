@@ -109,3 +109,18 @@ def one_of_each_type() -> dict[str, dict]:
     for kind in ("botSuspended", "botResumed", "module", "activated", "deactivated"):
         samples[kind].pop("source", None)
     return samples
+
+
+def photo(seed: int, size=(96, 72)) -> bytes:
+    """A JPEG whose perceptual hash differs from other seeds' (random blocks, not a flat colour)."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    small = Image.new("RGB", (8, 6))
+    small.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(48)])
+    buf = io.BytesIO()
+    small.resize(size, Image.NEAREST).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
