@@ -183,6 +183,9 @@ class LinkAttempt(models.Model):
         verbose_name = _("การใส่รหัสผิด")
         verbose_name_plural = _("การใส่รหัสผิด")
 
+    def __str__(self) -> str:
+        return f"{self.line_user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 # --- the conversation -----------------------------------------------------------------
 
@@ -210,6 +213,9 @@ class Conversation(models.Model):
         constraints = [models.UniqueConstraint(fields=["line_user_id", "chat_id"], name="one_conversation_per_chat")]
         verbose_name = _("บริบทการสนทนา")
         verbose_name_plural = _("บริบทการสนทนา")
+
+    def __str__(self) -> str:
+        return f"{self.line_user_id}@{self.chat_id}: {self.mode}"
 
 
 class InboxMessage(models.Model):
@@ -268,6 +274,9 @@ class SimulatorMessage(models.Model):
     class Meta:
         ordering = ("created_at", "id")
 
+    def __str__(self) -> str:
+        return f"{self.direction} {self.kind} {self.chat_id}"
+
 
 class SimulatorContent(models.Model):
     """Content (a photo) the simulator's user uploaded, served as LINE message content."""
@@ -276,3 +285,6 @@ class SimulatorContent(models.Model):
     content = models.BinaryField()
     content_type = models.CharField(max_length=100, default="image/jpeg")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.message_id
