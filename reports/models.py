@@ -106,6 +106,7 @@ class Survey(models.Model):
 
     class Meta:
         ordering = ("-month", "-id")
+        permissions = [("send_survey", _("ส่งแบบสอบถามให้ผู้ประสานงานทาง LINE"))]
         verbose_name = _("แบบสอบถามความพึงพอใจผู้ประสานงาน")
         verbose_name_plural = _("แบบสอบถามความพึงพอใจผู้ประสานงาน")
 
