@@ -184,6 +184,12 @@ LINE_API_BASE = env_str("LINE_API_BASE", "")
 LINE_DATA_API_BASE = env_str("LINE_DATA_API_BASE", "")
 LINE_REQUEST_TIMEOUT = float(env_int("LINE_REQUEST_TIMEOUT_SECONDS", 10))
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+if DEMO_MODE and not LINE_API_BASE:
+    # `make demo` needs no LINE account: the simulator's fake LINE API is served by
+    # this same Django process (line_oa/simulator.py), with a demo channel.
+    LINE_API_BASE = PUBLIC_BASE_URL.rstrip("/") + "/line/simulator/api"
+    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or "demo-channel-secret-1555"
+    LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or "demo-channel-access-token-1555"
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
