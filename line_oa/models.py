@@ -269,6 +269,8 @@ class SimulatorMessage(models.Model):
     direction = models.CharField(max_length=3, default="out")
     kind = models.CharField(max_length=10)
     message = models.JSONField()
+    retry_key = models.CharField(max_length=36, blank=True, db_index=True)
+    request_id = models.CharField(max_length=36, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

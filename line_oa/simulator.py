@@ -1,1 +1,403 @@
-urlpatterns = []
+"""The local LINE simulator (`/line/simulator/`, DEBUG or DEMO_MODE only, staff login).
+
+Play an agency coordinator without a LINE account: pick a demo coordinator, see
+what the system sent them rendered like a LINE chat (Flex bubbles readable,
+buttons clickable), tap buttons, send text, upload a photo, share a location.
+Everything the person does becomes a LINE-shaped webhook event, signed with the
+channel secret and posted through the real webhook view; processing then runs
+in the Celery worker exactly as in production.
+
+The system's side talks to a fake LINE Messaging API served by this same
+Django process under `/line/simulator/api/` (settings point LINE_API_BASE there
+in DEMO_MODE): it checks the Bearer token, validates every body with the stub
+server's validation (the SDK's own request models plus LINE's extra rules),
+honours X-Line-Retry-Key (409 on a key already accepted), stores pushes and
+replies as SimulatorMessage rows and serves uploaded photos as message content.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.test import RequestFactory
+from django.urls import path, reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.csrf import csrf_exempt
+
+from agencies.models import Agency, Coordinator
+from complaints.models import Assignment
+from testing.line_stub import UUID_RE, validate_request
+
+from .models import SimulatorContent, SimulatorMessage
+from .webhook import sign_body, webhook
+
+API_PREFIX = "v2/bot/"
+
+
+def enabled() -> bool:
+    return bool(settings.DEBUG or settings.DEMO_MODE)
+
+
+def _guard() -> None:
+    if not enabled():
+        raise Http404("the simulator exists only in DEBUG or DEMO_MODE")
+
+
+# --- the fake LINE Messaging API ----------------------------------------------------------
+
+
+def _json(status: int, body: dict, **headers) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    for k, v in headers.items():
+        response[k.replace("_", "-")] = v
+    return response
+
+
+def _store(chat_id: str, kind: str, messages: list[dict], *, retry_key: str = "", request_id: str = "") -> None:
+    SimulatorMessage.objects.bulk_create(
+        [
+            SimulatorMessage(
+                chat_id=chat_id, direction="out", kind=kind, message=m, retry_key=retry_key, request_id=request_id
+            )
+            for m in messages
+        ]
+    )
+
+
+def reply_token_for(chat_id: str) -> str:
+    return f"sim.{chat_id}.{secrets.token_hex(6)}"
+
+
+@csrf_exempt
+def api(request: HttpRequest, rest: str) -> HttpResponse:
+    _guard()
+    if request.headers.get("Authorization") != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
+        return _json(401, {"message": "Authentication failed"})
+    path_ = "/" + API_PREFIX + rest
+    request_id = str(uuid.uuid4())
+    if request.method == "POST":
+        payload, error = validate_request(path_, request.body)
+        if error:
+            return _json(400, {"message": error})
+        if path_ == "/v2/bot/message/reply":
+            parts = str(payload.get("replyToken", "")).split(".")
+            if len(parts) != 3 or parts[0] != "sim":
+                return _json(400, {"message": "Invalid reply token"})
+            _store(parts[1], "reply", payload["messages"], request_id=request_id)
+            return _json(200, {"sentMessages": []}, x_line_request_id=request_id)
+        if path_ in ("/v2/bot/message/push", "/v2/bot/message/multicast"):
+            key = request.headers.get("X-Line-Retry-Key", "")
+            if key and not UUID_RE.match(key):
+                return _json(400, {"message": "The retry key is invalid"})
+            if key:
+                first = SimulatorMessage.objects.filter(retry_key=key).first()
+                if first is not None:
+                    return _json(
+                        409,
+                        {"message": "The retry key is already accepted"},
+                        x_line_request_id=request_id,
+                        x_line_accepted_request_id=first.request_id,
+                    )
+            targets = payload["to"] if isinstance(payload["to"], list) else [payload["to"]]
+            kind = "push" if path_.endswith("push") else "multicast"
+            for target in targets:
+                _store(target, kind, payload["messages"], retry_key=key, request_id=request_id)
+            return _json(200, {"sentMessages": []} if kind == "push" else {}, x_line_request_id=request_id)
+        return _json(404, {"message": "Not found"})
+    parts = rest.strip("/").split("/")
+    if parts[:1] == ["message"] and len(parts) == 3 and parts[2] == "content":
+        item = SimulatorContent.objects.filter(message_id=parts[1]).first()
+        if item is None:
+            return _json(404, {"message": "Not found"})
+        return HttpResponse(bytes(item.content), content_type=item.content_type)
+    if parts[:1] == ["profile"] and len(parts) == 2:
+        c = Coordinator.objects.filter(line_user_id=parts[1]).first()
+        name = (c.line_display_name or c.name) if c else f"ผู้ใช้ LINE {parts[1][-4:]}"
+        return _json(200, {"userId": parts[1], "displayName": name, "language": "th"})
+    if parts[:1] == ["group"] and len(parts) == 3 and parts[2] == "summary":
+        agency = Agency.objects.filter(line_group_id=parts[1]).first()
+        name = agency.line_group_name if agency and agency.line_group_name else f"กลุ่ม {parts[1][-4:]}"
+        return _json(200, {"groupId": parts[1], "groupName": name})
+    if rest.strip("/") == "message/quota":
+        return _json(200, {"type": "limited", "value": 15000})
+    if rest.strip("/") == "message/quota/consumption":
+        used = SimulatorMessage.objects.filter(kind__in=("push", "multicast")).values("request_id").distinct().count()
+        return _json(200, {"totalUsage": used})
+    return _json(404, {"message": "Not found"})
+
+
+# --- events like LINE's -------------------------------------------------------------------
+
+
+def _event(kind: str, source: dict, chat_id: str, **extra) -> dict:
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": source,
+        "webhookEventId": "SIM" + uuid.uuid4().hex[:23].upper(),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": reply_token_for(chat_id),
+        **extra,
+    }
+
+
+def deliver(event: dict) -> int:
+    """Sign a callback body like LINE and pass it through the real webhook view."""
+    body = json.dumps({"destination": "Usimulator", "events": [event]}, ensure_ascii=False).encode()
+    request = RequestFactory().post(
+        reverse("line_oa:webhook"),
+        data=body,
+        content_type="application/json",
+        HTTP_X_LINE_SIGNATURE=sign_body(body),
+    )
+    return webhook(request).status_code
+
+
+def _message_id() -> str:
+    return str(700000000000000000 + secrets.randbelow(10**17))
+
+
+# --- rendering LINE messages as HTML --------------------------------------------------------
+
+_SIZES = {"xxs": ".7em", "xs": ".75em", "sm": ".85em", "md": "1em", "lg": "1.15em", "xl": "1.3em", "xxl": "1.5em"}
+
+
+def _button_form(csrf: str, data: str, label: str, display: str, primary: bool = False, colour: str = "") -> str:
+    style = f"background:{colour};color:#fff" if primary and colour else ""
+    return format_html(
+        '<form method="post" class="sim-btn"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="op" value="postback"><input type="hidden" name="data" value="{}">'
+        '<input type="hidden" name="display" value="{}"><button type="submit" style="{}">{}</button></form>',
+        csrf,
+        data,
+        display,
+        style,
+        label,
+    )
+
+
+def _action(action: dict, csrf: str, *, primary=False, colour="") -> str:
+    kind = action.get("type")
+    label = action.get("label", "")
+    if kind == "postback":
+        return _button_form(csrf, action.get("data", ""), label, action.get("displayText", ""), primary, colour)
+    if kind == "uri":
+        return format_html('<a class="sim-link" href="{}" target="_blank" rel="noopener">{}</a>', action["uri"], label)
+    if kind == "message":
+        return format_html(
+            '<form method="post" class="sim-btn"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="op" value="text"><input type="hidden" name="text" value="{}">'
+            "<button>{}</button></form>",
+            csrf,
+            action.get("text", label),
+            label,
+        )
+    if kind in ("camera", "cameraRoll"):
+        return format_html('<a class="sim-link" href="#photo">{}</a>', label)
+    if kind == "location":
+        return format_html('<a class="sim-link" href="#location">{}</a>', label)
+    return format_html("<span>{}</span>", label)
+
+
+def _flex(node: dict, csrf: str) -> str:
+    kind = node.get("type")
+    if kind == "carousel":
+        return format_html_join(
+            "", '<div class="sim-carousel-item">{}</div>', ((_flex(b, csrf),) for b in node["contents"])
+        )
+    if kind == "bubble":
+        parts = []
+        for section in ("header", "hero", "body", "footer"):
+            if section in node:
+                parts.append(
+                    format_html('<div class="sim-{}">{}</div>', section, mark_safe(_flex(node[section], csrf)))
+                )  # noqa: S308
+        return format_html('<div class="sim-bubble">{}</div>', mark_safe("".join(parts)))  # noqa: S308
+    if kind == "box":
+        direction = "column" if node.get("layout") == "vertical" else "row"
+        style = f"display:flex;flex-direction:{direction};gap:4px;"
+        if node.get("backgroundColor"):
+            style += f"background:{escape(node['backgroundColor'])};padding:8px;border-radius:6px 6px 0 0;"
+        inner = "".join(_flex(c, csrf) for c in node.get("contents", []))
+        return format_html('<div style="{}">{}</div>', style, mark_safe(inner))  # noqa: S308
+    if kind == "text":
+        style = f"flex:{int(node.get('flex', 1))};font-size:{_SIZES.get(node.get('size', 'md'), '1em')};"
+        if node.get("color"):
+            style += f"color:{escape(node['color'])};"
+        if node.get("weight") == "bold":
+            style += "font-weight:bold;"
+        return format_html('<span style="{}">{}</span>', style, node.get("text", ""))
+    if kind == "image":
+        return format_html('<img src="{}" alt="" style="width:100%;border-radius:4px">', node.get("url", ""))
+    if kind == "separator":
+        return mark_safe('<hr style="border:0;border-top:1px solid #ddd;margin:6px 0">')
+    if kind == "button":
+        return _action(
+            node.get("action", {}), csrf, primary=node.get("style") == "primary", colour=node.get("color", "")
+        )
+    return ""
+
+
+def render_message(msg: SimulatorMessage, csrf: str, *, with_quick_replies: bool) -> SafeString:
+    m = msg.message
+    kind = m.get("type")
+    if kind == "text":
+        html = format_html('<div class="sim-text">{}</div>', m.get("text", ""))
+    elif kind == "flex":
+        html = format_html(
+            '<div class="sim-flex" title="{}">{}</div>', m.get("altText", ""), mark_safe(_flex(m["contents"], csrf))
+        )  # noqa: S308
+    elif kind == "location":
+        url = f"https://www.google.com/maps/search/?api=1&query={m.get('latitude')},{m.get('longitude')}"
+        html = format_html(
+            '<div class="sim-text">📍 <a href="{}" target="_blank" rel="noopener">{}</a><br><small>{}</small></div>',
+            url,
+            m.get("title", "ตำแหน่ง"),
+            m.get("address", ""),
+        )
+    elif kind == "image":
+        src = m.get("previewImageUrl") or m.get("originalContentUrl") or ""
+        if m.get("simContentId"):
+            src = reverse("line_oa:simulator_content", args=[m["simContentId"]])
+        html = format_html('<img src="{}" alt="" style="max-width:220px;border-radius:8px">', src)
+    else:
+        html = format_html('<div class="sim-text"><code>{}</code></div>', json.dumps(m, ensure_ascii=False)[:500])
+    if with_quick_replies and m.get("quickReply"):
+        items = mark_safe("".join(_action(i["action"], csrf) for i in m["quickReply"].get("items", [])))  # noqa: S308
+        html = format_html('{}<div class="sim-quick">{}</div>', html, items)
+    return html
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def _pick(request: HttpRequest) -> tuple[Coordinator | None, str, dict]:
+    c = None
+    cid = request.GET.get("c") or request.POST.get("c")
+    if cid:
+        c = Coordinator.objects.select_related("agency").filter(pk=cid, line_user_id__isnull=False).first()
+    if c is None:
+        return None, "", {}
+    if (request.GET.get("chat") or request.POST.get("chat")) == "group" and c.agency.line_group_id:
+        gid = c.agency.line_group_id
+        return c, gid, {"type": "group", "groupId": gid, "userId": c.line_user_id}
+    return c, c.line_user_id, {"type": "user", "userId": c.line_user_id}
+
+
+def _thread(chat_id: str, csrf: str) -> list[dict]:
+    rows = list(SimulatorMessage.objects.filter(chat_id=chat_id).order_by("-created_at", "-id")[:60])[::-1]
+    last_out = max((i for i, r in enumerate(rows) if r.direction == "out"), default=-1)
+    return [
+        {"row": r, "html": render_message(r, csrf, with_quick_replies=i == last_out and i == len(rows) - 1)}
+        for i, r in enumerate(rows)
+    ]
+
+
+@staff_member_required
+def page(request: HttpRequest) -> HttpResponse:
+    _guard()
+    coordinator, chat_id, source = _pick(request)
+    if request.method == "POST" and coordinator is not None:
+        _act(request, chat_id, source)
+        query = f"?c={coordinator.pk}" + ("&chat=group" if source.get("type") == "group" else "")
+        return redirect(reverse("line_oa:simulator") + query)
+    csrf = get_token(request)
+    thread = _thread(chat_id, csrf) if chat_id else []
+    if request.GET.get("fragment"):
+        return render(request, "line_oa/simulator_thread.html", {"thread": thread})
+    site = None
+    if coordinator is not None:
+        site = (
+            Assignment.objects.filter(agency=coordinator.agency, status__in=Assignment.OPEN_STATUSES)
+            .select_related("complaint")
+            .order_by("-dispatched_at")
+            .first()
+        )
+    coordinators = Coordinator.objects.filter(is_active=True, line_user_id__isnull=False).select_related("agency")[:300]
+    return render(
+        request,
+        "line_oa/simulator.html",
+        {
+            "coordinators": coordinators,
+            "coordinator": coordinator,
+            "chat_id": chat_id,
+            "is_group": source.get("type") == "group",
+            "thread": thread,
+            "site_lat": site.complaint.lat if site and site.complaint.lat is not None else "13.746400",
+            "site_lng": site.complaint.lng if site and site.complaint.lng is not None else "100.534600",
+            "title": "LINE simulator",
+        },
+    )
+
+
+def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
+    op = request.POST.get("op")
+    incoming = None
+    if op == "text":
+        text = request.POST.get("text", "").strip()[:5000]
+        if not text:
+            return
+        event = _event("message", source, chat_id, message={"type": "text", "id": _message_id(), "text": text})
+        incoming = {"type": "text", "text": text}
+    elif op == "postback":
+        event = _event("postback", source, chat_id, postback={"data": request.POST.get("data", "")[:300]})
+        display = request.POST.get("display", "").strip()
+        incoming = {"type": "text", "text": display} if display else None
+    elif op == "photo" and request.FILES.get("photo"):
+        upload = request.FILES["photo"]
+        mid = _message_id()
+        SimulatorContent.objects.create(
+            message_id=mid, content=upload.read(), content_type=upload.content_type or "application/octet-stream"
+        )
+        event = _event(
+            "message", source, chat_id, message={"type": "image", "id": mid, "contentProvider": {"type": "line"}}
+        )
+        incoming = {"type": "image", "simContentId": mid}
+    elif op == "location":
+        try:
+            lat, lng = float(request.POST["lat"]), float(request.POST["lng"])
+        except (KeyError, ValueError):
+            return
+        address = request.POST.get("address", "")[:100] or "ตำแหน่งที่แชร์"
+        event = _event(
+            "message",
+            source,
+            chat_id,
+            message={"type": "location", "id": _message_id(), "latitude": lat, "longitude": lng, "address": address},
+        )
+        incoming = {"type": "location", "title": "ตำแหน่งของฉัน", "address": address, "latitude": lat, "longitude": lng}
+    elif op == "follow":
+        event = _event(
+            "follow", {"type": "user", "userId": source.get("userId")}, chat_id, follow={"isUnblocked": False}
+        )
+    else:
+        return
+    if incoming:
+        SimulatorMessage.objects.create(chat_id=chat_id, direction="in", kind="user", message=incoming)
+    deliver(event)
+
+
+@staff_member_required
+def content(request: HttpRequest, message_id: str) -> HttpResponse:
+    _guard()
+    item = SimulatorContent.objects.filter(message_id=message_id).first()
+    if item is None:
+        raise Http404
+    return HttpResponse(bytes(item.content), content_type=item.content_type)
+
+
+urlpatterns = [
+    path("simulator/", page, name="simulator"),
+    path("simulator/content/<str:message_id>/", content, name="simulator_content"),
+    path(f"simulator/api/{API_PREFIX}<path:rest>", api, name="simulator_api"),
+]

@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
 
 
+def sign_body(body: bytes, secret: str | None = None) -> str:
+    """X-Line-Signature as LINE computes it (used by the simulator and tests)."""
+    secret = settings.LINE_CHANNEL_SECRET if secret is None else secret
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
 def signature_is_valid(body: bytes, signature: str | None, secret: str | None = None) -> bool:
     secret = settings.LINE_CHANNEL_SECRET if secret is None else secret
     if not signature or not secret:
