@@ -30,6 +30,7 @@ class Column:
     kind: str = "text"  # text | int | pct | min | num | delta | row (the row's own kind)
     better: str | None = None
     definition: str = ""
+    export_only: bool = False  # e.g. the unit of raw numbers; the page formats values with their unit
 
 
 @dataclass
@@ -40,6 +41,9 @@ class Table:
     rows: list[dict]
     note: str = ""
     links: dict[int, str] = field(default_factory=dict)  # row index -> URL (pages only)
+
+    def page_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.export_only]
 
     def header_row(self) -> list[str]:
         return [c.header for c in self.columns]
@@ -105,7 +109,7 @@ def overview_table(month: dt.date, now: dt.datetime, figures: dict | None = None
         )
     columns = [
         Column("metric", "ตัวชี้วัด"),
-        Column("unit", "หน่วย"),
+        Column("unit", "หน่วย", export_only=True),
         Column("value", thai_month(month.year, month.month), "row"),
         Column("prev", thai_month(prev.year, prev.month), "row"),
         Column("prev_change", "เปลี่ยนแปลงจากเดือนก่อน (% หรือ จุด%)", "delta"),

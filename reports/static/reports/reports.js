@@ -7,6 +7,11 @@
   var palette = ["#0b4f8a", "#e07b00", "#2f9e44", "#b42318", "#7048e8", "#868e96"];
   Chart.defaults.font.family = '"Sarabun", "Noto Sans Thai", "Leelawadee UI", Tahoma, sans-serif';
   Chart.defaults.animation = false;  // charts must be complete when printed
+  // Draw once the Thai web font is in, or the canvas text falls back to boxes.
+  var ready = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+  ready.then(drawAll);
+
+  function drawAll() {
   document.querySelectorAll("canvas[id^='chart-']").forEach(function (canvas) {
     var island = document.getElementById(canvas.id + "-data");
     if (!island) { return; }
@@ -37,6 +42,7 @@
     });
     window.bkkCharts.push(chart);
   });
+  }
   window.addEventListener("beforeprint", function () {
     window.bkkCharts.forEach(function (c) { c.resize(); });
   });

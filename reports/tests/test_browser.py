@@ -1,0 +1,94 @@
+"""The pages in a real browser (Debian's Chromium): charts are drawn, the map loads, screenshots are saved."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
+
+DRAWN_PIXELS = """(id) => {
+  const c = document.getElementById(id);
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) n++; }
+  return n;
+}"""
+
+
+@pytest.fixture
+def page(live_server, client, executive, october):
+    # Playwright's sync API runs an event loop in this thread; the ORM work is done by now.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    client.force_login(executive)
+    session = client.cookies["sessionid"].value
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        # No internet in tests: map tiles fail fast, like an offline meeting room.
+        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.errors = errors
+        yield tab
+        browser.close()
+
+
+def _shot(tab, tmp_path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    if os.environ.get("REPORTS_SCREENSHOT_DIR"):
+        target = Path(os.environ["REPORTS_SCREENSHOT_DIR"])
+        target.mkdir(parents=True, exist_ok=True)
+        (target / path.name).write_bytes(path.read_bytes())
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_overview_draws_its_chart_in_chromium(page, live_server, tmp_path):
+    page.goto(f"{live_server.url}/reports/?month=2026-10")
+    assert page.title().startswith("ภาพรวม — ตุลาคม 2569")
+    page.wait_for_function("window.bkkCharts && window.bkkCharts.length > 0")
+    assert page.evaluate("window.bkkCharts.length") == 1
+    assert page.evaluate(DRAWN_PIXELS, "chart-sla") > 1000
+    assert page.locator("#table-overview tbody tr").count() == 23
+    assert page.errors == []
+    _shot(page, tmp_path, "overview")
+
+
+def test_agency_table_and_its_chart_in_chromium(page, live_server, tmp_path):
+    page.goto(f"{live_server.url}/reports/agencies/?month=2026-10")
+    page.wait_for_function("window.bkkCharts && window.bkkCharts.length > 0")
+    assert page.evaluate(DRAWN_PIXELS, "chart-agencies") > 1000
+    assert page.locator("#table-agencies tbody tr").count() == 4
+    page.click("text=เวลารับเรื่อง มัธยฐาน — เวลาจริง (นาที)")
+    page.wait_for_load_state()
+    assert "sort=ack_p50" in page.url
+    assert page.errors == []
+    _shot(page, tmp_path, "agencies")
+
+
+def test_area_map_draws_the_districts_without_internet(page, live_server, tmp_path):
+    page.goto(f"{live_server.url}/reports/areas/?month=2026-10")
+    page.wait_for_selector(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path")
+    assert page.evaluate("typeof window.bkkMap") == "object"
+    assert page.locator("#table-districts tbody tr").count() == 2
+    assert page.errors == []
+    _shot(page, tmp_path, "areas")
