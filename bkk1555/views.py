@@ -27,6 +27,16 @@ def _broker_ok() -> bool | None:
         return False
 
 
+def _outbox_overdue() -> int | None:
+    """Outgoing LINE messages nobody is working on (no worker, broker lost them): informational."""
+    try:
+        from line_oa.delivery import overdue
+
+        return overdue().count()
+    except Exception:  # noqa: BLE001 - the database check reports the cause
+        return None
+
+
 @never_cache
 def healthz(request):
     checks = {"database": _database_ok()}
@@ -35,6 +45,11 @@ def healthz(request):
         checks["broker"] = broker
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "down", **{k: ("up" if v else "down") for k, v in checks.items()}}
+    if broker is None:
+        body["broker"] = "filesystem"  # the demo's broker-less queue under var/
+    if checks["database"]:
+        # Not a failure by itself (the sweep catches up), but a growing number means no worker runs.
+        body["outbox_overdue"] = _outbox_overdue()
     return JsonResponse(body, status=200 if healthy else 503)
 
 

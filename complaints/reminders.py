@@ -227,24 +227,27 @@ def _text(item: _Due, level: int, *, unreachable: bool) -> str:
 
 
 def _due_items(now: dt.datetime) -> list[_Due]:
+    # Lock (PostgreSQL) and read the candidates first, then what was sent: a sweep that
+    # committed meanwhile is then visible here (READ COMMITTED reads afresh per statement).
+    candidates = [(stage, a) for stage in STAGES for a in _overdue_query(stage, now)]
     sent = _already_sent(now)
     calendar: WorkingCalendar | None = None
     items: list[_Due] = []
-    for stage, (_, due_field) in STAGES.items():
-        for a in _overdue_query(stage, now):
-            due_at = getattr(a, due_field)
-            category = a.complaint.category
-            best = category.is_best
-            levels = []
-            for level, minutes in enumerate(category.reminder_offsets[:ESCALATION_LEVEL], start=1):
-                if (a.pk, stage, level) in sent:
-                    continue
-                if not best and calendar is None:
-                    calendar = WorkingCalendar()
-                if _fire_at(due_at, minutes, best=best, calendar=calendar) <= now:
-                    levels.append(level)
-            if levels:
-                items.append(_Due(a, stage, due_at, levels))
+    for stage, a in candidates:
+        due_field = STAGES[stage][1]
+        due_at = getattr(a, due_field)
+        category = a.complaint.category
+        best = category.is_best
+        levels = []
+        for level, minutes in enumerate(category.reminder_offsets[:ESCALATION_LEVEL], start=1):
+            if (a.pk, stage, level) in sent:
+                continue
+            if not best and calendar is None:
+                calendar = WorkingCalendar()
+            if _fire_at(due_at, minutes, best=best, calendar=calendar) <= now:
+                levels.append(level)
+        if levels:
+            items.append(_Due(a, stage, due_at, levels))
     return items
 
 
