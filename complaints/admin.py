@@ -180,7 +180,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
 
     @admin.display(description="BEST", ordering="is_best")
     def best_badge(self, obj):
-        return format_html('<span class="badge-best">BEST</span>') if obj.is_best else ""
+        return mark_safe('<span class="badge-best">BEST</span>') if obj.is_best else ""
 
     @admin.display(description=_("หน่วยงาน / สถานะ"))
     def agencies(self, obj):
