@@ -10,7 +10,8 @@ or a plain validation refusal a 400.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -70,3 +71,8 @@ def exception_handler(exc, context):
         detail = str(exc.detail) if isinstance(exc.detail, str) else None
         response.data = error_body(code, th, en if detail is None or code in MESSAGES else detail)
     return response
+
+
+@csrf_exempt  # a POST to a wrong URL is a 404, not a CSRF failure page
+def not_found(request, *args, **kwargs):
+    return JsonResponse(error_body("not_found"), status=404, json_dumps_params={"ensure_ascii": False})

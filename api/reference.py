@@ -16,8 +16,6 @@ from complaints.models import Category
 from .pagination import ReferencePagination
 from .permissions import is_supervisor_like
 
-CODE_REGEX = r"[A-Za-z0-9_.\-]{1,40}"
-
 
 class ZoneSerializer(serializers.ModelSerializer):
     class Meta:
@@ -140,7 +138,6 @@ class _WriteNoDelete(
 
     pagination_class = ReferencePagination
     lookup_field = "code"
-    lookup_value_regex = CODE_REGEX
 
 
 class AgencyFilter(django_filters.FilterSet):
@@ -172,7 +169,6 @@ class CoordinatorViewSet(_WriteNoDelete):
     serializer_class = CoordinatorSerializer
     filterset_class = CoordinatorFilter
     lookup_field = "pk"
-    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class CategoryViewSet(_WriteNoDelete):
@@ -185,7 +181,6 @@ class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ZoneSerializer
     pagination_class = ReferencePagination
     lookup_field = "code"
-    lookup_value_regex = CODE_REGEX
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
@@ -193,7 +188,6 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DistrictSerializer
     pagination_class = ReferencePagination
     lookup_field = "code"
-    lookup_value_regex = CODE_REGEX
 
 
 class SubdistrictFilter(django_filters.FilterSet):
@@ -210,4 +204,3 @@ class SubdistrictViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ReferencePagination
     filterset_class = SubdistrictFilter
     lookup_field = "code"
-    lookup_value_regex = CODE_REGEX

@@ -92,8 +92,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
     """A complaint as listed: its case data, its assignments, no timeline."""
 
     category = CategoryBriefSerializer(read_only=True)
-    district = CodeNameSerializer(read_only=True)
-    subdistrict = CodeNameSerializer(read_only=True)
+    district = CodeNameSerializer(read_only=True, allow_null=True)
+    subdistrict = CodeNameSerializer(read_only=True, allow_null=True)
     zone = serializers.CharField(source="district.zone.code", read_only=True, default=None, allow_null=True)
     complainant_name = serializers.SerializerMethodField()
     complainant_phone = serializers.SerializerMethodField()
@@ -145,7 +145,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class ComplaintDetailSerializer(ComplaintSerializer):
     """One complaint with its photos and its whole timeline."""
 
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
     timeline = TimelineEntrySerializer(many=True, read_only=True)
 

@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from . import reference, views
+from .errors import not_found
 
 router = SimpleRouter()
 router.register("complaints", views.ComplaintViewSet, basename="complaint")
@@ -20,4 +21,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/", include(router.urls)),
+    # Anything else under /api/ is a 404 in the API's JSON error shape, not Django's HTML page.
+    re_path(r"^.*$", not_found),
 ]

@@ -24,8 +24,7 @@ from .errors import error_body
 from .filters import AssignmentFilter, ComplaintFilter
 from .pagination import ComplaintCursorPagination, ReferencePagination
 
-ID_REGEX = r"[0-9]{1,18}"
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{error: {code, th, en, fields?}}")
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="see components.schemas.Error")
 ACTION_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -65,7 +64,6 @@ def _detail_queryset():
 )
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Complaint.objects.all()
-    lookup_value_regex = ID_REGEX
     filterset_class = ComplaintFilter
     filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
     ordering_fields = ["received_at", "id"]
@@ -245,7 +243,6 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     queryset = Assignment.objects.select_related("agency").order_by("-dispatched_at", "-id")
     serializer_class = s.AssignmentSerializer
-    lookup_value_regex = ID_REGEX
     filterset_class = AssignmentFilter
     pagination_class = ReferencePagination
     action_permissions = {
