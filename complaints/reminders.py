@@ -20,6 +20,8 @@ row. On PostgreSQL the candidates are also locked FOR UPDATE SKIP LOCKED, so a
 second sweep (or an officer acknowledging the case right now) is never waited
 for: what is locked is looked at again next minute. Reminders stop the moment
 an assignment moves on because the stage's query no longer matches it.
+Deadlines older than REMINDER_HORIZON_DAYS (7) are left to the console: after
+an outage or a data import the sweep does not flood agencies with stale news.
 
 The query count does not depend on how many assignments are overdue (apart from
 inserts in chunks of 1,000 rows): three candidate queries, one for reminders
@@ -34,6 +36,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -84,10 +87,14 @@ class _Due:
     levels: list[int]
 
 
+def _horizon(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(days=settings.REMINDER_HORIZON_DAYS)
+
+
 def _overdue_query(stage: str, now: dt.datetime):
     condition, due_field = STAGES[stage]
     qs = (
-        Assignment.objects.filter(condition, **{f"{due_field}__lte": now})
+        Assignment.objects.filter(condition, **{f"{due_field}__lte": now, f"{due_field}__gt": _horizon(now)})
         .select_related("agency", "complaint__category", "complaint__district")
         .only(
             "id",
@@ -124,7 +131,7 @@ def _already_sent(now: dt.datetime) -> set[tuple[int, str, int]]:
     for stage, (condition, due_field) in STAGES.items():
         prefixed = Q(
             *[(f"assignment__{k}", v) for k, v in condition.children],
-            **{f"assignment__{due_field}__lte": now},
+            **{f"assignment__{due_field}__lte": now, f"assignment__{due_field}__gt": _horizon(now)},
         )
         match |= Q(stage=stage) & prefixed
     return set(Reminder.objects.filter(match).values_list("assignment_id", "stage", "level"))

@@ -219,3 +219,13 @@ def test_the_query_count_does_not_grow_with_the_number_of_overdue_assignments(
     with django_assert_num_queries(12):
         result = reminders.sweep(now=now)
     assert result.reminders == n * 6
+
+
+def test_deadlines_older_than_the_horizon_are_left_to_the_console(
+    best_category, district_office, staff, officer, centre, settings
+):
+    settings.REMINDER_HORIZON_DAYS = 7
+    a = dispatch(best_category, district_office, officer)
+    reminders.sweep(now=a.ack_due_at + dt.timedelta(days=7, minutes=1))
+    assert reminder_rows(a, "ack") == []  # a week past: the console shows it, LINE stays quiet
+    assert len(reminder_rows(a, "resolve")) == 3  # resolve was due a day later: still within the week
