@@ -125,7 +125,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         except idempotency.KeyReused:
             return Response(error_body("idempotency_key_reused"), status=422)
         if created:
-            return self._detail(complaint, status.HTTP_201_CREATED, {"Location": f"{request.path}{complaint.pk}/"})
+            return self._detail(
+                complaint,
+                status.HTTP_201_CREATED,
+                {"Location": request.build_absolute_uri(f"{request.path}{complaint.pk}/")},
+            )
         return self._detail(complaint, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
 
     @extend_schema(
