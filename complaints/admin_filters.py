@@ -56,9 +56,10 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() in ("ack", "safe", "resolve"):
             return queryset.filter(overdue_exists(self.value(), now))
         if self.value() == "any":
-            return queryset.filter(
-                overdue_exists("ack", now) | overdue_exists("safe", now) | overdue_exists("resolve", now)
-            )
+            # One EXISTS with the stages OR'ed inside (a BitmapOr of the three partial
+            # indexes), not three OR'ed EXISTS, which PostgreSQL cannot turn into a semi-join.
+            stages = overdue_condition("ack", now) | overdue_condition("safe", now) | overdue_condition("resolve", now)
+            return queryset.filter(Exists(Assignment.objects.filter(stages, complaint=OuterRef("pk"))))
         return queryset
 
 
