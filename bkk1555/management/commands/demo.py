@@ -64,39 +64,69 @@ class Command(BaseCommand):
         self._serve(addr)
 
     def _serve(self, addr: str) -> None:
+        """Run web, worker and beat as children; Ctrl-C or SIGTERM stops them in order.
+
+        Children get their own session so Ctrl-C reaches only this runner, which then
+        stops beat (no new work), the web server, and last the worker (warm shutdown:
+        it finishes the message in hand). A worker or beat that dies is restarted a
+        few times; the demo stops if the web server dies.
+        """
         env = {**os.environ, "DEMO_MODE": "true"}
+        # The simulator's fake LINE API is served by the web process: the worker must reach it there.
+        env.setdefault("PUBLIC_BASE_URL", f"http://{addr}")
+        if not settings.REDIS_URL:
+            for folder in ("queue", "processed"):
+                (settings.VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         py = sys.executable
-        (settings.VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
+        celery = [py, "-m", "celery", "-A", "bkk1555"]
         commands = {
             "web": [py, "manage.py", "runserver", addr, "--noreload"],
-            "worker": [py, "-m", "celery", "-A", "bkk1555", "worker", "-Q", "line,default", "-P", "solo",
-                       "--loglevel", "INFO"],
-            "beat": [py, "-m", "celery", "-A", "bkk1555", "beat", "--loglevel", "INFO",
-                     "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
-        }
-        procs = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+            # solo: one task at a time, which is what SQLite's single writer allows anyway.
+            "worker": [
+                *celery, "worker", "-Q", "line,default", "-P", "solo", "-n", "demo@%h",
+                "--without-mingle", "--without-gossip", "--loglevel", "INFO",
+            ],
+            "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+        }  # fmt: skip
+        procs: dict[str, subprocess.Popen] = {}
+        restarts = {name: 0 for name in commands}
+
+        def start(name: str) -> None:
+            procs[name] = subprocess.Popen(commands[name], env=env, cwd=settings.BASE_DIR, start_new_session=True)
+
         stop = False
 
         def _stop(*_):
             nonlocal stop
             stop = True
 
-        signal.signal(signal.SIGTERM, _stop)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _stop)
+        for name in commands:
+            start(name)
         try:
             while not stop:
-                for name, proc in procs.items():
-                    if proc.poll() is not None:
+                for name, proc in list(procs.items()):
+                    if proc.poll() is None:
+                        continue
+                    if name == "web" or restarts[name] >= 3:
                         self.stderr.write(f"{name} exited with {proc.returncode}; stopping the demo")
                         stop = True
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
+                        break
+                    restarts[name] += 1
+                    self.stderr.write(f"{name} exited with {proc.returncode}; restarting it")
+                    start(name)
+                time.sleep(0.5)
         finally:
-            for proc in procs.values():
-                if proc.poll() is None:
-                    proc.terminate()
-            for proc in procs.values():
+            self.stdout.write("Stopping beat, web and worker …")
+            for name in ("beat", "web", "worker"):
+                proc = procs.get(name)
+                if proc is None or proc.poll() is not None:
+                    continue
+                proc.send_signal(signal.SIGTERM)
                 try:
-                    proc.wait(10)
+                    proc.wait(20 if name == "worker" else 10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+                    proc.wait(5)
+            self.stdout.write("Demo stopped.")
