@@ -19,6 +19,13 @@ class ReportsConfig(AppConfig):
             "reports.send_survey",
             "reports.view_surveyresponse",
         ]
+        # Beat reads its schedule after Django is set up, so the entry can live with its app.
+        from bkk1555.celery import app
+
+        app.conf.beat_schedule.setdefault(
+            "reports-refresh-facts",
+            {"task": "reports.tasks.refresh_facts", "schedule": 300.0, "options": {"queue": "default", "expires": 290}},
+        )
         # The LINE handlers' hooks arrived during this work; stay importable without them.
         if hasattr(handlers, "register_postback_action"):
             handlers.register_postback_action("survey", survey.on_survey_postback)
