@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Case, CharField, Count, Q, Value, When
 from django.utils import timezone
 
 from agencies.models import Agency, District, Zone
@@ -286,6 +286,54 @@ def channel_table(month: dt.date, now: dt.datetime, best: bool | None = None) ->
     suffix = {None: "", True: " — เฉพาะ BEST", False: " — เฉพาะเรื่องทั่วไป"}[best]
     key = {None: "channels", True: "channels_best", False: "channels_normal"}[best]
     return Table(key, f"เปรียบเทียบช่องทางประสาน{suffix}", columns, rows)
+
+
+def line_vs_rest_table(month: dt.date, now: dt.datetime, by_channel: Table) -> Table:
+    """LINE against radio, phone and fax taken together (the old ways of coordinating)."""
+    qs = AssignmentFact.objects.filter(month=month).annotate(
+        route=Case(
+            When(channel=Assignment.Channel.LINE, then=Value("line")), default=Value("other"), output_field=CharField()
+        )
+    )
+    figures = queries.assignment_figures(qs, "route", now)
+    rows = []
+    for route, label in (("line", "LINE"), ("other", "ช่องทางเดิม (วิทยุ โทรศัพท์ โทรสาร)")):
+        parts = [r for r in by_channel.rows if (r["channel"] == "line") == (route == "line")]
+        row = {"channel": route, "name": label, **_zero(figures.get(route))}
+        photos = sum(r.get("photos", 0) for r in parts)
+        with_photo = sum(r.get("with_photo", 0) for r in parts)
+        best = sum(round((r.get("best_share") or 0) * r["dispatched"] / 100) for r in parts)
+        row["best_share"] = queries._share(best, row["dispatched"])
+        row["with_photo_pct"] = queries._share(with_photo, row["resolved"])
+        row["photos_per_resolved"] = round(photos / row["resolved"], 2) if row["resolved"] else None
+        rows.append(row)
+    columns = [Column("name", "ช่องทางประสาน"), *(metric_column(k) for k in CHANNEL_KEYS)]
+    return Table("line_vs_rest", "LINE เทียบกับช่องทางเดิมรวมกัน", columns, rows)
+
+
+def verdicts(line_vs_rest: Table) -> list[dict]:
+    """Plain-language comparisons for the channel page's headline cards (can say LINE is slower)."""
+    line, rest = line_vs_rest.rows
+    out = []
+    for key in ("ack_p50", "resolve_p50", "ack_sla_pct", "with_photo_pct"):
+        a, b = line.get(key), rest.get(key)
+        m = METRICS[key]
+        if a is None or b is None:
+            text = "ข้อมูลไม่พอเปรียบเทียบ"
+            css = ""
+        elif m.kind == "min":
+            if a == b:
+                text, css = "เท่ากัน", ""
+            elif a < b:
+                text, css = (f"LINE เร็วกว่า {b / a:,.1f} เท่า" if a else "LINE เร็วกว่า"), "good"
+            else:
+                text, css = (f"LINE ช้ากว่า {a / b:,.1f} เท่า" if b else "LINE ช้ากว่า"), "bad"
+        else:
+            diff = a - b
+            text = f"LINE {'สูงกว่า' if diff > 0 else 'ต่ำกว่า'} {abs(diff):,.1f} จุด" if diff else "เท่ากัน"
+            css = "good" if diff > 0 else ("bad" if diff < 0 else "")
+        out.append({"metric": m, "line": a, "rest": b, "text": text, "css": css})
+    return out
 
 
 TREND_KEYS = [

@@ -300,6 +300,7 @@ def channels(request):
     table = tables.channel_table(month, now)
     best = tables.channel_table(month, now, best=True)
     normal = tables.channel_table(month, now, best=False)
+    versus = tables.line_vs_rest_table(month, now, table)
     labels = [r["name"] for r in table.rows]
     chart = _chart(
         "bar",
@@ -320,6 +321,8 @@ def channels(request):
             table=table,
             best_table=best,
             normal_table=normal,
+            versus=versus,
+            verdicts=tables.verdicts(versus),
             chart=chart,
             export_key="channels",
         ),
@@ -366,6 +369,7 @@ EXPORTS = {
     "channels": lambda month, now, request: tables.channel_table(month, now),
     "channels_best": lambda month, now, request: tables.channel_table(month, now, best=True),
     "channels_normal": lambda month, now, request: tables.channel_table(month, now, best=False),
+    "line_vs_rest": lambda month, now, request: tables.line_vs_rest_table(month, now, tables.channel_table(month, now)),
     "survey": lambda month, now, request: tables.survey_table(month),
     "agency_open": lambda month, now, request: tables.slowest_open_table(_agency_id(request), month, now),
     "agency_trend": lambda month, now, request: tables.trend_table(month, now, agency_id=_agency_id(request)),

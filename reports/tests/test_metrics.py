@@ -172,3 +172,21 @@ def test_facts_follow_a_later_reopen(october, officer):
 def test_refresh_builds_every_missing_fact_once(october):
     assert facts.refresh() == 8
     assert facts.refresh() == 0
+
+
+def test_line_against_the_old_channels_together(october):
+    facts.refresh()
+    by_channel = tables.channel_table(OCT, NOW)
+    line, rest = tables.line_vs_rest_table(OCT, NOW, by_channel).rows
+    assert (line["dispatched"], rest["dispatched"]) == (3, 3)
+    assert line["ack_p50"] == 12.5
+    assert rest["ack_p50"] == 1965.0  # radio 3,900 and the re-routed phone job 30
+    assert (line["with_photo_pct"], rest["with_photo_pct"]) == (50.0, 0.0)
+    assert rest["best_share"] == 66.7
+    ack = tables.verdicts(tables.line_vs_rest_table(OCT, NOW, by_channel))[0]
+    assert ack["text"] == "LINE เร็วกว่า 157.2 เท่า" and ack["css"] == "good"
+
+
+def test_verdict_says_so_when_line_is_slower():
+    table = tables.Table("x", "x", [], [{"ack_p50": 60.0}, {"ack_p50": 30.0}])
+    assert tables.verdicts(table)[0]["text"] == "LINE ช้ากว่า 2.0 เท่า"

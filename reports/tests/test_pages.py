@@ -125,6 +125,7 @@ EXPORT_KEYS = [
     "channels",
     "channels_best",
     "channels_normal",
+    "line_vs_rest",
     "survey",
 ]
 
