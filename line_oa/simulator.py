@@ -160,7 +160,9 @@ def deliver(event: dict) -> int:
         content_type="application/json",
         HTTP_X_LINE_SIGNATURE=sign_body(body),
     )
-    return webhook(request).status_code
+    response = webhook(request)
+    response.close()  # as a WSGI server would: this queues the processing
+    return response.status_code
 
 
 def _message_id() -> str:

@@ -3,9 +3,9 @@
 LINE counts a webhook as failed when it gets no answer within 2 seconds, so the
 view only checks the signature (HMAC-SHA256 of the raw body with the channel
 secret, base64, constant-time compare) before parsing anything, stores every
-event in one transaction (`bulk_create(ignore_conflicts=True)` on the unique
-webhookEventId: a redelivery is stored once) and queues processing after
-commit. The processing task claims each row with a conditional update, so an
+event in one statement (INSERT … ON CONFLICT DO NOTHING on the unique
+webhookEventId: a redelivery is stored once) and queues processing of the new
+events after commit. The processing task claims each row with a conditional update, so an
 event is never processed twice.
 """
 
@@ -19,7 +19,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -100,9 +100,77 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=400)
     if events:
         now = timezone.now()
-        rows = [_row(e, now) for e in events]
-        ids = list(dict.fromkeys(r.webhook_event_id for r in rows))
+        new_ids = store([_row(e, now) for e in events])
+        if new_ids:
+            # Publish once the answer is on its way: LINE's clock stops at the response,
+            # and rows whose publish never happened are re-queued by the sweep.
+            return AnswerThenQueue(lambda: transaction.on_commit(lambda: _queue(new_ids)))
+    return HttpResponse(status=200)
+
+
+class AnswerThenQueue(HttpResponse):
+    """A 200 whose `after` callback runs when the server closes the response (after sending it)."""
+
+    def __init__(self, after):
+        super().__init__(status=200)
+        self._after = after
+
+    def close(self):
+        super().close()
+        after, self._after = self._after, None
+        if after is not None:
+            after()
+
+
+_COLUMNS = (
+    "webhook_event_id",
+    "event_type",
+    "source_type",
+    "source_id",
+    "user_id",
+    "is_redelivery",
+    "event_time",
+    "payload",
+    "received_at",
+    "status",
+    "attempts",
+    "error",
+)
+
+
+def store(rows: list[WebhookEvent]) -> list[str]:
+    """Insert the events in one statement, skipping ids already stored; return the new ids.
+
+    On PostgreSQL this is a single INSERT … ON CONFLICT DO NOTHING RETURNING in
+    autocommit: one round trip and one commit per webhook request, and a
+    redelivery is neither stored nor queued again. Elsewhere (SQLite) it is
+    bulk_create(ignore_conflicts=True) in a transaction and every id is queued
+    (the task's claim skips what was already processed).
+    """
+    rows = list({r.webhook_event_id: r for r in rows}.values())
+    if connection.vendor != "postgresql":
         with transaction.atomic():
             WebhookEvent.objects.bulk_create(rows, ignore_conflicts=True)
-            transaction.on_commit(lambda: _queue(ids))
-    return HttpResponse(status=200)
+        return [r.webhook_event_id for r in rows]
+    one = "(%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s,'pending',0,'')"
+    sql = (
+        f"INSERT INTO {WebhookEvent._meta.db_table} ({','.join(_COLUMNS)}) VALUES "
+        + ",".join([one] * len(rows))
+        + " ON CONFLICT (webhook_event_id) DO NOTHING RETURNING webhook_event_id"
+    )
+    params = []
+    for r in rows:
+        params += [
+            r.webhook_event_id,
+            r.event_type,
+            r.source_type,
+            r.source_id,
+            r.user_id,
+            r.is_redelivery,
+            r.event_time,
+            json.dumps(r.payload, ensure_ascii=False),
+            r.received_at,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
