@@ -316,3 +316,26 @@ def test_a_group_is_bound_to_an_agency_with_a_group_code(line_stub, send, distri
     send(ev.text(ev.group(gid, "U" + "8" * 32), code.display_code))
     district_office.refresh_from_db()
     assert district_office.line_group_id == gid and district_office.line_group_name == "งานโยธา เขตทดสอบ"
+
+
+def test_an_expired_photo_link_is_refused(dispatched, line_stub, client, monkeypatch):
+    from line_oa import views
+
+    [push] = line_stub.requests_to("/v2/bot/message/push")
+    url = push.body["messages"][0]["contents"]["hero"]["url"].removeprefix("https://bkk1555.example.org")
+    monkeypatch.setattr(views, "PHOTO_URL_MAX_AGE", -1)
+    assert client.get(url).status_code == 404
+
+
+def test_when_the_oa_leaves_a_group_the_agency_falls_back_to_its_coordinators(line_stub, send, district_office):
+    district_office.line_group_id = "C" + "a" * 32
+    district_office.save()
+    send({**ev.follow(ev.group("C" + "a" * 32)), "type": "leave"})
+    district_office.refresh_from_db()
+    assert district_office.line_group_id is None
+
+
+def test_the_webhook_sweep_is_in_the_beat_schedule():
+    from bkk1555.celery import app
+
+    assert app.conf.beat_schedule["webhook-sweep"]["task"] == "line_oa.tasks_webhook.sweep_pending_events"
