@@ -190,3 +190,15 @@ def test_line_against_the_old_channels_together(october):
 def test_verdict_says_so_when_line_is_slower():
     table = tables.Table("x", "x", [], [{"ack_p50": 60.0}, {"ack_p50": 30.0}])
     assert tables.verdicts(table)[0]["text"] == "LINE ช้ากว่า 2.0 เท่า"
+
+
+def test_docs_carry_every_definition_shown_on_the_pages():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from reports.metrics import METRICS
+
+    text = (Path(settings.BASE_DIR) / "docs" / "metrics.md").read_text()
+    missing = [m.key for m in METRICS.values() if m.definition not in text or f"`{m.key}`" not in text]
+    assert missing == []
