@@ -16,6 +16,9 @@ Messages are plain dicts in Messaging API JSON shape. They are converted with
 the SDK's own models (``PushMessageRequest.from_dict`` …) so a malformed
 message fails loudly here, before any HTTP.
 
+Sends (push, multicast, reply) do not parse LINE's 2xx body (``_preload_content=False``):
+a message that LINE accepted is never reported as failed because of its answer.
+
 Errors: every failure is a ``LineError`` with ``status`` (None for network
 errors), ``body``, ``request_id`` and ``retryable`` (5xx, 429, timeouts and
 connection errors). A 409 on a push/multicast is ``LineConflict``: LINE already
@@ -149,6 +152,8 @@ def _call(fn, *args, **kwargs):
         raise
     except (ApiException, urllib3.exceptions.HTTPError, OSError, TimeoutError) as exc:
         raise _translate(exc) from exc
+    except ValueError as exc:  # LINE answered 2xx with a body the SDK's models refuse
+        raise LineError(f"Unexpected LINE response: {exc}", body=str(exc)[:2000], retryable=False) from exc
 
 
 def _build(model, payload: dict):
@@ -164,7 +169,9 @@ def _build(model, payload: dict):
 def push(*, to: str, messages: list[dict], retry_key: str) -> str | None:
     """Push `messages` (1–5) to one user or group. Returns LINE's x-line-request-id."""
     request = _build(PushMessageRequest, {"to": to, "messages": messages})
-    response = _call(messaging_api().push_message_with_http_info, request, x_line_retry_key=str(retry_key))
+    response = _call(
+        messaging_api().push_message_with_http_info, request, x_line_retry_key=str(retry_key), _preload_content=False
+    )
     return _header(response.headers, "x-line-request-id")
 
 
@@ -173,14 +180,16 @@ def multicast(*, to: list[str], messages: list[dict], retry_key: str) -> str | N
     if not to or len(to) > MAX_MULTICAST:
         raise InvalidMessage(f"multicast takes 1..{MAX_MULTICAST} user ids, got {len(to)}")
     request = _build(MulticastRequest, {"to": list(to), "messages": messages})
-    response = _call(messaging_api().multicast_with_http_info, request, x_line_retry_key=str(retry_key))
+    response = _call(
+        messaging_api().multicast_with_http_info, request, x_line_retry_key=str(retry_key), _preload_content=False
+    )
     return _header(response.headers, "x-line-request-id")
 
 
 def reply(*, reply_token: str, messages: list[dict]) -> None:
     """Answer with a reply token (free, single use, valid about a minute)."""
     request = _build(ReplyMessageRequest, {"replyToken": reply_token, "messages": messages})
-    _call(messaging_api().reply_message_with_http_info, request)
+    _call(messaging_api().reply_message_with_http_info, request, _preload_content=False)
 
 
 def get_content(message_id: str) -> bytes:

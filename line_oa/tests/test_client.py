@@ -123,3 +123,15 @@ def test_content_profile_group_and_quota(line_stub):
 def test_multicast_refuses_more_than_500_ids_locally(line_stub):
     with pytest.raises(client.InvalidMessage):
         client.multicast(to=[f"U{i}" for i in range(501)], messages=TEXT, retry_key=str(uuid.uuid4()))
+
+
+def test_a_push_line_accepted_is_not_failed_by_an_odd_response_body(line_stub, monkeypatch):
+    original = line_stub._route
+
+    def odd(*args):
+        status, extra, body = original(*args)
+        return status, extra, ({"sentMessages": []} if status == 200 else body)
+
+    monkeypatch.setattr(line_stub, "_route", odd)
+    assert client.push(to="U1", messages=TEXT, retry_key=str(uuid.uuid4()))
+    client.reply(reply_token="tok-odd", messages=TEXT)
