@@ -37,7 +37,7 @@ from agencies.models import Agency, Coordinator
 from complaints.models import Assignment
 from testing.line_stub import UUID_RE, _sent, validate_request
 
-from .models import SimulatorContent, SimulatorMessage
+from .models import Conversation, SimulatorContent, SimulatorMessage
 from .webhook import sign_body, webhook
 
 API_PREFIX = "v2/bot/"
@@ -319,12 +319,14 @@ def page(request: HttpRequest) -> HttpResponse:
         return render(request, "line_oa/simulator_thread.html", {"thread": thread})
     site = None
     if coordinator is not None:
+        # "Share location" defaults to the site of the case being reported (else the newest open case).
+        conv = Conversation.objects.filter(
+            line_user_id=coordinator.line_user_id, chat_id=chat_id, assignment__isnull=False
+        ).first()
+        open_cases = Assignment.objects.filter(agency=coordinator.agency, status__in=Assignment.OPEN_STATUSES)
         site = (
-            Assignment.objects.filter(agency=coordinator.agency, status__in=Assignment.OPEN_STATUSES)
-            .select_related("complaint")
-            .order_by("-dispatched_at")
-            .first()
-        )
+            open_cases.filter(pk=conv.assignment_id).select_related("complaint").first() if conv else None
+        ) or open_cases.select_related("complaint").order_by("-dispatched_at").first()
     coordinators = Coordinator.objects.filter(is_active=True, line_user_id__isnull=False).select_related("agency")[:300]
     return render(
         request,
