@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -127,7 +128,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
     search_help_text = _("เลขที่เรื่อง (2569-000123), เบอร์โทรผู้ร้อง (ขึ้นต้น) หรือข้อความในรายละเอียด/สถานที่")
     list_select_related = ("category", "district")
     list_per_page = 50
-    list_max_show_all = 200
+    list_max_show_all = 0  # "show all" on a big filter would load every matching row
     show_full_result_count = False
     paginator = ConsolePaginator
     sortable_by = ("reference", "received_at")
@@ -159,6 +160,12 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         live = Assignment.objects.select_related("agency").order_by("dispatched_at", "id")
         return super().get_queryset(request).prefetch_related(Prefetch("assignments", queryset=live))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        page = request.GET.get(PAGE_VAR, "1")
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, page_hint=int(page) if page.isdigit() else 1
+        )
 
     def get_list_display(self, request):
         person = "complainant_full" if can_see_pii(request.user) else "complainant_masked"

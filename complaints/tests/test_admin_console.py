@@ -336,3 +336,40 @@ def _upload(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
+
+
+def test_filtered_list_pages_by_looking_ahead_instead_of_counting(client, officer, normal_category, monkeypatch):
+    from complaints.admin import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 2)
+    refs = [make_complaint(category=normal_category, channel="web").reference for _ in range(5)]
+    client.force_login(officer)
+
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(LIST, {"channel__exact": "web"}).content.decode()
+    last = client.get(LIST, {"channel__exact": "web", "p": "3"}).content.decode()
+
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    assert "มีหน้าถัดไป" in first and refs[-1] in first and refs[0] not in first
+    assert "5 เรื่อง" in last and refs[0] in last
+
+
+def test_unfiltered_list_counts_exactly_on_small_tables(client, officer, case):
+    client.force_login(officer)
+    assert "1 เรื่อง" in client.get(LIST).content.decode()
+
+
+@pytest.mark.postgres
+def test_unfiltered_list_on_postgresql_uses_the_row_estimate(client, officer, normal_category, monkeypatch):
+    from complaints.admin_filters import ConsolePaginator
+
+    for _ in range(3):
+        make_complaint(category=normal_category)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE complaints_complaint")
+    monkeypatch.setattr(ConsolePaginator, "EXACT_BELOW", 1)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(LIST).content.decode()
+    assert "ประมาณ 3 เรื่อง" in html
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
