@@ -33,6 +33,11 @@ class ComplaintFilter(django_filters.FilterSet):
     subdistrict = CodeInFilter(field_name="subdistrict__code")
     zone = CodeInFilter(field_name="district__zone__code", help_text=_("รหัสกลุ่มเขต"))
     agency = django_filters.CharFilter(method="filter_agency", help_text=_("รหัสหน่วยงานที่ได้รับเรื่อง"))
+    agency_status = django_filters.MultipleChoiceFilter(
+        choices=Assignment.Status.choices,
+        method="filter_agency_status",
+        help_text=_("สถานะงานของหน่วยงาน (ใช้คู่กับ agency ได้) เช่น งานที่ยังเปิดอยู่ของหน่วยงานนั้น"),
+    )
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     overdue = django_filters.ChoiceFilter(
@@ -50,12 +55,22 @@ class ComplaintFilter(django_filters.FilterSet):
     def filter_best(self, queryset, name, value):
         return queryset.filter(is_best=value == "true")
 
+    def _agency_statuses(self) -> list[str]:
+        return self.form.cleaned_data.get("agency_status") or []
+
     def filter_agency(self, queryset, name, value):
         codes = [c for c in value.split(",") if c]
-        held = Assignment.objects.filter(complaint=OuterRef("pk"), agency__code__in=codes).exclude(
-            status__in=("rejected", "cancelled")
-        )
+        held = Assignment.objects.filter(complaint=OuterRef("pk"), agency__code__in=codes)
+        # With agency_status the (agency, status) index finds the agency's few open
+        # assignments instead of its whole history.
+        statuses = self._agency_statuses()
+        held = held.filter(status__in=statuses) if statuses else held.exclude(status__in=("rejected", "cancelled"))
         return queryset.filter(Exists(held))
+
+    def filter_agency_status(self, queryset, name, value):
+        if not value or self.form.cleaned_data.get("agency"):
+            return queryset  # applied together with the agency above
+        return queryset.filter(Exists(Assignment.objects.filter(complaint=OuterRef("pk"), status__in=value)))
 
     def filter_overdue(self, queryset, name, value):
         column, statuses = OVERDUE_STAGES[value]
