@@ -621,6 +621,8 @@ def on_media(event, sender: Sender):
     message = event.get("message") or {}
     kind = message.get("type")
     if not sender.is_known:
+        if sender.source_type in ("group", "room"):
+            return True  # an unbound group's photos and places are not for us
         return reply(event, sender, _t(GREETING))
     if kind in ("video", "audio") or (
         kind == "file" and not str(message.get("fileName", "")).lower().endswith(IMAGE_EXTENSIONS)
@@ -655,6 +657,8 @@ def on_media(event, sender: Sender):
 def on_location(event, sender: Sender):
     message = event.get("message") or {}
     if not sender.is_known:
+        if sender.source_type in ("group", "room"):
+            return True  # an unbound group's photos and places are not for us
         return reply(event, sender, _t(GREETING))
     try:
         lat = Decimal(str(message["latitude"])).quantize(Decimal("0.000001"))

@@ -339,3 +339,10 @@ def test_the_webhook_sweep_is_in_the_beat_schedule():
     from bkk1555.celery import app
 
     assert app.conf.beat_schedule["webhook-sweep"]["task"] == "line_oa.tasks_webhook.sweep_pending_events"
+
+
+def test_an_unbound_groups_chatter_and_photos_get_no_reply(line_stub, send):
+    g = ev.group("C" + "d" * 32, "U" + "d" * 32)
+    send(ev.text(g, "ใครสั่งข้าวบ้าง"), ev.image(g, "img-x"), ev.location(g, 13.7, 100.5))
+    assert line_stub.requests_to("/v2/bot/message/reply") == []
+    assert not InboxMessage.objects.exists()
