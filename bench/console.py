@@ -45,7 +45,8 @@ def scenarios() -> list[tuple[str, str]]:
         ("phone search (full number)", f"{LIST}?q={phone}"),
         ("phone search (prefix 08123)", f"{LIST}?q=08123"),
         ("reference search", f"{LIST}?q={reference}"),
-        ("text search (trigram)", f"{LIST}?q=ฝาท่อ"),
+        ("text search, common word (ฝาท่อ)", f"{LIST}?q=ฝาท่อ"),
+        ("text search, rare address (trigram index)", f"{LIST}?q=ซอย 117 เขตบางรัก"),
         ("district + status filter", f"{LIST}?district__id__exact=7&status__exact=in_progress"),
     ]
 

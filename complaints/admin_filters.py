@@ -146,8 +146,8 @@ class ConsolePaginator(Paginator):
     Unfiltered on PostgreSQL: the planner's row estimate from pg_class (about 1 ms
     instead of a sequential COUNT(*)). Filtered: no count at all — it looks ahead one
     row past the requested page with the page's own ordering (the same cheap
-    index-ordered LIMIT as the page itself) and reports "this page plus maybe one
-    more". A full count of a filter matching a few percent of a million rows costs
+    index-ordered LIMIT as the page itself, and keeps those rows for the page) and
+    reports "this page plus maybe one more". A full count of a filter matching a few percent of a million rows costs
     hundreds of milliseconds (a hash of every match); the lookahead costs a few.
     """
 
@@ -176,6 +176,17 @@ class ConsolePaginator(Paginator):
                     return int(row[0])
             return qs.count()
         offset = (self.page_hint - 1) * self.per_page
-        ahead = len(qs.values_list("pk", flat=True)[offset : offset + self.per_page + 1])
-        self.open_ended = ahead > self.per_page
-        return offset + ahead
+        # The look-ahead fetches the page itself (plus one row); page() hands it out,
+        # so a filtered list runs its one expensive query once.
+        rows = list(qs[offset : offset + self.per_page + 1])
+        self._ahead = (offset, rows[: self.per_page])
+        self.open_ended = len(rows) > self.per_page
+        return offset + len(rows)
+
+    _ahead: tuple[int, list] | None = None
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if self._ahead is not None and self._ahead[0] == (number - 1) * self.per_page:
+            return self._get_page(self._ahead[1], number, self)
+        return super().page(number)

@@ -7,9 +7,11 @@ tables are small, so the migration does nothing there.
 
 from django.db import migrations
 
+# Django's icontains on PostgreSQL compares UPPER(column) LIKE UPPER(%s): the index
+# must be on that expression to be usable.
 INDEXES = {
-    "complaint_description_trgm": "description",
-    "complaint_address_trgm": "address",
+    "complaint_description_upper_trgm": "description",
+    "complaint_address_upper_trgm": "address",
 }
 
 
@@ -19,7 +21,7 @@ def forwards(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, column in INDEXES.items():
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON complaints_complaint USING gin ({column} gin_trgm_ops)"
+            f"CREATE INDEX IF NOT EXISTS {name} ON complaints_complaint USING gin ((UPPER({column})) gin_trgm_ops)"
         )
 
 
