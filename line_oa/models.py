@@ -105,6 +105,7 @@ class WebhookEvent(models.Model):
     status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ประมวลผล"), default=0)
     error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    claimed_at = models.DateTimeField(_("เริ่มประมวลผลเมื่อ"), null=True, blank=True)
     processed_at = models.DateTimeField(_("ประมวลผลเมื่อ"), null=True, blank=True)
 
     class Meta:

@@ -15,7 +15,7 @@ import logging
 import traceback
 
 from celery import shared_task
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import WebhookEvent
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 S = WebhookEvent.Status
 
 PENDING_GRACE = dt.timedelta(minutes=2)
+# A row claimed longer ago than this belongs to a worker that died (tasks are killed
+# after CELERY_TASK_TIME_LIMIT, far shorter): it may be claimed again.
+PROCESSING_LEASE = dt.timedelta(minutes=10)
 
 
 def enqueue_processing(event_ids: list[str]) -> None:
@@ -37,8 +40,10 @@ def enqueue_processing(event_ids: list[str]) -> None:
 
 
 def claim(event_id: str) -> WebhookEvent | None:
-    claimed = WebhookEvent.objects.filter(webhook_event_id=event_id, status=S.PENDING).update(
-        status=S.PROCESSING, attempts=F("attempts") + 1
+    now = timezone.now()
+    claimable = Q(status=S.PENDING) | Q(status=S.PROCESSING, claimed_at__lt=now - PROCESSING_LEASE)
+    claimed = WebhookEvent.objects.filter(claimable, webhook_event_id=event_id).update(
+        status=S.PROCESSING, attempts=F("attempts") + 1, claimed_at=now
     )
     if not claimed:
         return None
@@ -84,10 +89,14 @@ def reprocess(rows) -> int:
 
 @shared_task(name="line_oa.tasks_webhook.sweep_pending_events", ignore_result=True)
 def sweep_pending_events() -> int:
-    """Re-queue events still pending a while after they arrived (broker was down, worker lost)."""
-    cutoff = timezone.now() - PENDING_GRACE
+    """Re-queue events still pending a while after they arrived (broker was down) or
+    claimed by a worker that died (lease expired)."""
+    now = timezone.now()
+    stale = Q(status=S.PENDING, received_at__lt=now - PENDING_GRACE) | Q(
+        status=S.PROCESSING, claimed_at__lt=now - PROCESSING_LEASE
+    )
     ids = list(
-        WebhookEvent.objects.filter(status=S.PENDING, received_at__lt=cutoff)
+        WebhookEvent.objects.filter(stale)
         .order_by("received_at")
         .values_list("webhook_event_id", flat=True)[:500]
     )

@@ -143,3 +143,23 @@ def test_pending_events_left_by_a_dead_broker_are_swept(
     WebhookEvent.objects.update(received_at=timezone.now() - dt.timedelta(minutes=5))
     assert tasks_webhook.sweep_pending_events() == 1
     assert WebhookEvent.objects.get().status == "done"
+
+
+def test_an_event_left_processing_by_a_dead_worker_is_taken_over_after_the_lease(
+    post_webhook, line_stub, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from line_oa import tasks_webhook
+
+    monkeypatch.setattr(tasks_webhook.process_events, "apply_async", lambda *a, **k: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(ev.callback(ev.follow(ev.user("U" + "6" * 32))))
+    monkeypatch.undo()
+    WebhookEvent.objects.update(status="processing", claimed_at=timezone.now())
+    assert tasks_webhook.sweep_pending_events() == 0  # a live worker keeps its row
+    WebhookEvent.objects.update(claimed_at=timezone.now() - dt.timedelta(minutes=11))
+    assert tasks_webhook.sweep_pending_events() == 1
+    assert WebhookEvent.objects.get().status == "done"
