@@ -153,7 +153,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"line_oa.tasks.send_outbox_message": {"queue": "line"}}
+CELERY_TASK_ROUTES = {
+    "line_oa.tasks.send_outbox_message": {"queue": "line"},
+    "line_oa.tasks.send_outbox_batch": {"queue": "line"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead broker must not hold an officer's request: fail fast, the outbox sweep re-sends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

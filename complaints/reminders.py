@@ -32,9 +32,11 @@ then bulk inserts and one update per level.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -42,11 +44,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency, Coordinator
+from bkk1555.bulk import insert_rows
 from bkk1555.thaidate import thai_datetime
 from line_oa.models import OutboxMessage
 from line_oa.outbox import Outgoing, enqueue_many
 
-from .models import Assignment, Reminder, TimelineEntry
+from .models import Assignment, Category, Reminder, TimelineEntry
 from .sla import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,7 @@ STAGES: dict[str, tuple[Q, str]] = {
     ST.RESOLVE: (Q(status__in=Assignment.OPEN_STATUSES, resolve_due_at__isnull=False), "resolve_due_at"),
 }
 # What the agency should do, for the message text.
+_STAGE_LABEL = {stage.value: str(stage.label) for stage in ST}
 _ACTION_TH = {
     ST.ACKNOWLEDGE: "กดรับเรื่อง",
     ST.MAKE_SAFE: "ทำให้พื้นที่ปลอดภัย",
@@ -81,7 +85,7 @@ class SweepResult:
 
 @dataclass
 class _Due:
-    assignment: Assignment
+    case: _Case
     stage: str
     due_at: dt.datetime
     levels: list[int]
@@ -91,38 +95,51 @@ def _horizon(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(days=settings.REMINDER_HORIZON_DAYS)
 
 
+@dataclass(slots=True)
+class _Case:
+    """What the sweep needs of one overdue assignment (plain values: no model instances)."""
+
+    pk: int
+    agency_id: int
+    complaint_id: int
+    agency_name: str
+    agency_group: str | None
+    reference: str
+    is_best: bool
+    category_id: int
+    category_name: str
+    category_is_best: bool
+    offsets_raw: list | None
+    address: str
+    landmark: str
+    district_name: str | None
+
+
+_CASE_FIELDS = (
+    "pk",
+    "agency_id",
+    "complaint_id",
+    "agency__name_th",
+    "agency__line_group_id",
+    "complaint__reference",
+    "complaint__is_best",
+    "complaint__category_id",
+    "complaint__category__name_th",
+    "complaint__category__is_best",
+    "complaint__category__reminder_offsets_minutes",
+    "complaint__address",
+    "complaint__landmark",
+    "complaint__district__name_th",
+)
+
+
 def _overdue_query(stage: str, now: dt.datetime):
+    """(case, deadline) rows of one stage, read through the stage's partial index."""
     condition, due_field = STAGES[stage]
-    qs = (
-        Assignment.objects.filter(condition, **{f"{due_field}__lte": now, f"{due_field}__gt": _horizon(now)})
-        .select_related("agency", "complaint__category", "complaint__district")
-        .only(
-            "id",
-            "status",
-            "escalation_level",
-            "ack_due_at",
-            "safe_due_at",
-            "resolve_due_at",
-            "agency__id",
-            "agency__code",
-            "agency__name_th",
-            "agency__line_group_id",
-            "complaint__id",
-            "complaint__reference",
-            "complaint__is_best",
-            "complaint__address",
-            "complaint__landmark",
-            "complaint__category__id",
-            "complaint__category__is_best",
-            "complaint__category__name_th",
-            "complaint__category__reminder_offsets_minutes",
-            "complaint__district__id",
-            "complaint__district__name_th",
-        )
-    )
+    qs = Assignment.objects.filter(condition, **{f"{due_field}__lte": now, f"{due_field}__gt": _horizon(now)})
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs
+    return ((_Case(*row[:-1]), row[-1]) for row in qs.values_list(*_CASE_FIELDS, due_field))
 
 
 def _already_sent(now: dt.datetime) -> set[tuple[int, str, int]]:
@@ -148,6 +165,25 @@ def _insert_new(rows: list[Reminder]) -> set[tuple[int, str, int]]:
     table = Reminder._meta.db_table
     recipients_field = Reminder._meta.get_field("recipients")
     inserted: set[tuple[int, str, int]] = set()
+    if connection.vendor == "postgresql":
+        # One statement whatever the number: six array parameters instead of 6 × N placeholders.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (assignment_id, stage, level, due_at, created_at, recipients) "  # noqa: S608
+                "SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::timestamptz[], "
+                "%s::timestamptz[], %s::jsonb[]) "
+                "ON CONFLICT (assignment_id, stage, level) DO NOTHING "
+                "RETURNING assignment_id, stage, level",
+                [
+                    [r.assignment_id for r in rows],
+                    [r.stage for r in rows],
+                    [r.level for r in rows],
+                    [r.due_at for r in rows],
+                    [r.created_at for r in rows],
+                    [json.dumps(r.recipients) for r in rows],
+                ],
+            )
+            return {(a, s, int(lv)) for a, s, lv in cursor.fetchall()}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[start : start + INSERT_CHUNK]
@@ -176,7 +212,7 @@ def _insert_new(rows: list[Reminder]) -> set[tuple[int, str, int]]:
 class _Audiences:
     """Who hears each level, for every agency of this sweep, from two queries."""
 
-    def __init__(self, agencies: dict[int, Agency]):
+    def __init__(self, agencies: dict[int, str | None]):
         self.agencies = agencies
         self.coordinators: dict[int, list[str]] = defaultdict(list)
         self.leads: dict[int, list[str]] = defaultdict(list)
@@ -193,7 +229,7 @@ class _Audiences:
         self.centre = Agency.objects.filter(code=CENTRE_CODE).only("id", "line_group_id").first()
 
     def agency(self, agency_id: int) -> list[str]:
-        group = self.agencies[agency_id].line_group_id
+        group = self.agencies[agency_id]
         return [group] if group else self.coordinators[agency_id]
 
     def lead(self, agency_id: int) -> list[str]:
@@ -208,53 +244,75 @@ class _Audiences:
         return self.lead(agency_id) if level == 2 else self.agency(agency_id)
 
 
-def _place(a: Assignment) -> str:
-    c = a.complaint
-    parts = [c.address, c.landmark, c.district.name_th if c.district_id else ""]
-    return " ".join(p for p in parts if p) or "-"
+def _place(c: _Case) -> str:
+    return " ".join(p for p in (c.address, c.landmark, c.district_name) if p) or "-"
 
 
 def _text(item: _Due, level: int, *, unreachable: bool) -> str:
-    a, c = item.assignment, item.assignment.complaint
-    stage = ST(item.stage).label
+    c = item.case
+    stage = _STAGE_LABEL[item.stage]
     badge = "🔴 BEST " if c.is_best else ""
-    overdue = f"เลยกำหนด{stage} ({thai_datetime(item.due_at)})"
+    overdue = f"เลยกำหนด{stage} ({_thai_minute(item.due_at)})"
     if level >= ESCALATION_LEVEL:
         why = "ติดต่อหน่วยงานทาง LINE ไม่ได้ " if unreachable else ""
         return (
-            f"🚨 ยกระดับ: {badge}เรื่อง {c.reference} ({c.category.name_th}) "
-            f"ส่งต่อ {a.agency.name_th} {overdue} {why}— กรุณาประสานทางโทรศัพท์/วิทยุ\n"
-            f"สถานที่: {_place(a)}"
+            f"🚨 ยกระดับ: {badge}เรื่อง {c.reference} ({c.category_name}) "
+            f"ส่งต่อ {c.agency_name} {overdue} {why}— กรุณาประสานทางโทรศัพท์/วิทยุ\n"
+            f"สถานที่: {_place(c)}"
         )[:5000]
     who = "ถึงหัวหน้าหน่วยงาน: " if level == 2 else ""
     return (
-        f"⏰ แจ้งเตือนครั้งที่ {level} {who}{badge}เรื่อง {c.reference} ({c.category.name_th}) "
-        f"{overdue} กรุณา{_ACTION_TH[item.stage]}\nสถานที่: {_place(a)}"
+        f"⏰ แจ้งเตือนครั้งที่ {level} {who}{badge}เรื่อง {c.reference} ({c.category_name}) "
+        f"{overdue} กรุณา{_ACTION_TH[item.stage]}\nสถานที่: {_place(c)}"
     )[:5000]
+
+
+@lru_cache(maxsize=4096)
+def _thai_minute_cached(minute: dt.datetime) -> str:
+    return thai_datetime(minute)
+
+
+def _thai_minute(at: dt.datetime) -> str:
+    """thai_datetime (which shows minutes), cached per minute: deadlines of a burst cluster."""
+    return _thai_minute_cached(at.replace(second=0, microsecond=0))
+
+
+def _raise_level(level: int, ids: set[int]) -> None:
+    """Set the console's flag; Django's `pk__in` resolves each of thousands of ids in Python."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Assignment._meta.db_table} SET escalation_level = %s "  # noqa: S608
+                "WHERE id = ANY(%s) AND escalation_level < %s",
+                [level, list(ids), level],
+            )
+        return
+    Assignment.objects.filter(pk__in=ids, escalation_level__lt=level).update(escalation_level=level)
 
 
 def _due_items(now: dt.datetime) -> list[_Due]:
     # Lock (PostgreSQL) and read the candidates first, then what was sent: a sweep that
     # committed meanwhile is then visible here (READ COMMITTED reads afresh per statement).
-    candidates = [(stage, a) for stage in STAGES for a in _overdue_query(stage, now)]
+    candidates = [(stage, case, due_at) for stage in STAGES for case, due_at in _overdue_query(stage, now)]
     sent = _already_sent(now)
     calendar: WorkingCalendar | None = None
+    offsets: dict[int, list[int]] = {}
     items: list[_Due] = []
-    for stage, a in candidates:
-        due_field = STAGES[stage][1]
-        due_at = getattr(a, due_field)
-        category = a.complaint.category
-        best = category.is_best
+    for stage, case, due_at in candidates:
+        if case.category_id not in offsets:
+            category = Category(is_best=case.category_is_best, reminder_offsets_minutes=case.offsets_raw)
+            offsets[case.category_id] = category.reminder_offsets[:ESCALATION_LEVEL]
+        best = case.category_is_best
         levels = []
-        for level, minutes in enumerate(category.reminder_offsets[:ESCALATION_LEVEL], start=1):
-            if (a.pk, stage, level) in sent:
+        for level, minutes in enumerate(offsets[case.category_id], start=1):
+            if (case.pk, stage, level) in sent:
                 continue
             if not best and calendar is None:
                 calendar = WorkingCalendar()
             if _fire_at(due_at, minutes, best=best, calendar=calendar) <= now:
                 levels.append(level)
         if levels:
-            items.append(_Due(a, stage, due_at, levels))
+            items.append(_Due(case, stage, due_at, levels))
     return items
 
 
@@ -266,13 +324,13 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult()
     if not items:
         return result
-    audiences = _Audiences({i.assignment.agency_id: i.assignment.agency for i in items})
+    audiences = _Audiences({i.case.agency_id: i.case.agency_group for i in items})
 
     # Decide each row's recipients; an unreachable agency jumps to the centre at once.
     planned: list[Reminder] = []
     unreachable: set[tuple[int, str]] = set()
     for item in items:
-        a = item.assignment
+        a = item.case
         levels = item.levels
         if not audiences.agency(a.agency_id):
             unreachable.add((a.pk, item.stage))
@@ -292,10 +350,10 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     inserted = _insert_new(planned)
 
     outgoing: list[Outgoing] = []
-    timeline: list[TimelineEntry] = []
+    timeline: list[dict] = []
     raised: dict[int, set[int]] = defaultdict(set)
     for item in items:
-        a = item.assignment
+        a = item.case
         mine = [lv for lv in item.levels if (a.pk, item.stage, lv) in inserted]
         if not mine:
             continue  # another sweep got there first
@@ -317,29 +375,29 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
                     )
                 )
             timeline.append(
-                TimelineEntry(
-                    complaint_id=a.complaint_id,
-                    assignment_id=a.pk,
-                    kind=TimelineEntry.Kind.ESCALATED if escalation else TimelineEntry.Kind.REMINDER,
-                    text=text,
-                    data={
+                {
+                    "complaint_id": a.complaint_id,
+                    "assignment_id": a.pk,
+                    "kind": TimelineEntry.Kind.ESCALATED if escalation else TimelineEntry.Kind.REMINDER,
+                    "text": text,
+                    "data": {
                         "stage": item.stage,
                         "level": level,
                         "recipients": len(recipients),
                         "unreachable": is_unreachable,
                     },
-                    created_at=now,
-                )
+                    "created_at": now,
+                }
             )
             result.levels[level] = result.levels.get(level, 0) + 1
         result.reminders += len(mine)
         raised[max(mine)].add(a.pk)
 
-    TimelineEntry.objects.bulk_create(timeline, batch_size=1000)
+    insert_rows(TimelineEntry, timeline)
     enqueue_many(outgoing)
     result.messages = len(outgoing)
     for level, ids in raised.items():
-        Assignment.objects.filter(pk__in=ids, escalation_level__lt=level).update(escalation_level=level)
+        _raise_level(level, ids)
     result.escalated = len(raised.get(ESCALATION_LEVEL, ()))
     if result.reminders:
         log.info(
