@@ -192,3 +192,25 @@ def test_enqueue_skips_messages_without_recipients():
     assert outbox.enqueue(to=["", None], messages=TEXT, purpose="officer") is None
     assert outbox.enqueue_many([outbox.Outgoing(to=[], messages=TEXT, purpose="officer")]) == []
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_burst_is_delivered_in_batches_each_row_on_its_own(line_stub):
+    from line_oa import tasks
+
+    good, refused, flaky = row(["U1"]), row(["U2"]), row(["U3"])
+    line_stub.fail_next(400, path=PUSH)  # the batch's first request: refused's
+    counts = tasks.send_outbox_batch.apply(args=[[refused.pk, good.pk, flaky.pk]]).get()
+    assert counts == {"failed": 1, "sent": 2}
+    assert {m.pk: m.status for m in OutboxMessage.objects.all()} == {
+        good.pk: S.SENT,
+        refused.pk: S.FAILED,
+        flaky.pk: S.SENT,
+    }
+
+
+def test_enqueue_many_stores_rows_and_queues_them_after_commit(line_stub, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = outbox.enqueue_many([outbox.Outgoing(to=[f"U{i}"], messages=TEXT, purpose="reminder") for i in range(3)])
+    assert len(ids) == 3
+    assert set(OutboxMessage.objects.filter(pk__in=ids).values_list("status", flat=True)) == {S.SENT}
+    assert len(line_stub.requests_to(PUSH)) == 3
