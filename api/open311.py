@@ -168,12 +168,16 @@ def service(category: Category) -> dict:
 # --- rendering ------------------------------------------------------------------------
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # XML 1.0 cannot carry most control characters, even escaped: drop them.
+    return _XML_ILLEGAL.sub("", str(value))
 
 
 def _to_xml(root: str, item: str | None, data) -> bytes:

@@ -79,7 +79,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     }
 
     def get_queryset(self):
-        return _detail_queryset() if self.action != "list" else _complaint_queryset()
+        if self.action == "list":
+            return _complaint_queryset()
+        if self.action == "retrieve":
+            return _detail_queryset()
+        # Actions lock and re-read the row in the workflow and render a fresh detail afterwards.
+        return Complaint.objects.all()
 
     def get_serializer_class(self):
         return s.ComplaintSerializer if self.action == "list" else s.ComplaintDetailSerializer

@@ -227,3 +227,9 @@ def test_open311_list_query_count_is_constant(anon, best_category, django_assert
         make_complaint(category=best_category)
     with django_assert_max_num_queries(3):
         assert len(anon.get(f"{BASE}/requests.json").json()) == 10
+
+
+def test_control_characters_in_free_text_still_give_well_formed_xml(anon, best_category):
+    make_complaint(category=best_category, description="ท่อแตก\x04\x0b น้ำท่วม <ถนน> & ซอย")
+    root = ET.fromstring(anon.get(f"{BASE}/requests.xml").content)
+    assert root.find("request/description").text == "ท่อแตก น้ำท่วม <ถนน> & ซอย"

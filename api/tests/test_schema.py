@@ -80,7 +80,6 @@ def _run(operation, mode, examples, base_url, headers):
     check()
 
 
-@pytest.mark.slow
 def test_schemathesis_finds_no_server_errors_and_no_schema_violations(live_server, live_data):
     raw = json.loads(__import__("urllib.request").request.urlopen(f"{live_server.url}/api/schema/?format=json").read())
     schema = schemathesis.openapi.from_dict(raw)
