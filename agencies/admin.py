@@ -61,6 +61,7 @@ class AgencyAdmin(admin.ModelAdmin):
                 has_reachable=Exists(reachable),
                 n_coordinators=Count("coordinators", filter=Q(coordinators__is_active=True)),
             )
+            .order_by("kind", "code")  # Meta.ordering is dropped from GROUP BY queries
         )
 
     @admin.display(description=_("ผู้ประสานงาน"), ordering="n_coordinators")
