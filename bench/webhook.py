@@ -129,6 +129,29 @@ def wait_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def cpu_seconds(master: int) -> dict:
+    """CPU used so far by gunicorn (master and workers) and by this database's backends."""
+    from django.db import connection
+
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        backends = [r[0] for r in cur.fetchall()]
+    hz = os.sysconf("SC_CLK_TCK")
+    return {
+        "web": sum(_ticks(int(p)) for p in [master, *workers]) / hz,
+        "db": {p: _ticks(p) / hz for p in backends},
+    }
+
+
 def run_wrk(url: str, bodies_file: Path, threads: int, connections: int, duration: int) -> str:
     script = bodies_file.with_suffix(".lua")
     script.write_text(LUA % {"path": bodies_file, "threads": threads})
@@ -141,7 +164,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument(
+        "--gthreads", type=int, default=0, help="gunicorn gthread threads per worker (0 = sync workers)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install -y wrk")
@@ -175,6 +201,7 @@ def main() -> None:
         app.control.purge()
 
     reset()
+    load_before = os.getloadavg()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
@@ -207,11 +234,16 @@ def main() -> None:
         run_wrk(url, warm, args.threads, args.connections, 3)  # warm-up: connections, imports, caches
         time.sleep(1)
         reset()
+        before = cpu_seconds(gunicorn.pid)
         output = run_wrk(url, bodies_file, args.threads, args.connections, args.duration)
+        after = cpu_seconds(gunicorn.pid)
     finally:
         gunicorn.terminate()
         gunicorn.wait(15)
     time.sleep(0.5)
+    import redis
+
+    queued = redis.Redis.from_url(env["REDIS_URL"]).llen("default")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     lat = dict(re.findall(r"(p\d+|max)=([\d.]+)", output))
     per_thread = [tuple(map(int, m)) for m in re.findall(r"BENCH (\d+) (\d+) (\d+) (\d+)", output)]
@@ -241,7 +273,17 @@ def main() -> None:
     events_in_bodies = sum(
         len(bodies[(t + j * args.threads) % n_bodies][2]) for t, iss, c, _ in per_thread for j in range(c)
     )
+    done_requests = sum(c for _, _, c, _ in per_thread)
+    web_cpu = after["web"] - before["web"]
+    db_cpu = sum(v - before["db"].get(p, 0) for p, v in after["db"].items())
+    cpu_ms = (web_cpu + db_cpu) / max(done_requests, 1) * 1000
     report = {
+        "cpu_ms_per_request": {
+            "web": round(web_cpu / max(done_requests, 1) * 1000, 3),
+            "postgres": round(db_cpu / max(done_requests, 1) * 1000, 3),
+        },
+        # What two cores would serve if nothing else ran (wrk and Redis excluded).
+        "requests_per_s_on_two_free_cores": round(2000 / cpu_ms) if cpu_ms else None,
         "requests_per_s": rps,
         "latency_ms": {k: float(v) for k, v in lat.items()},
         "requests_answered_200": sum(c for _, _, c, _ in per_thread),
@@ -253,7 +295,10 @@ def main() -> None:
         "lost": lost,
         "lost_examples": lost_examples,
         "duplicates": rows - len(stored),
+        "processing_tasks_queued": queued,
         "workers": args.workers,
+        "gthreads": args.gthreads,
+        "load_average_before": load_before,
         "connections": args.connections,
         "duration_s": args.duration,
     }

@@ -10,11 +10,16 @@ A periodic sweep re-queues events left pending (e.g. the broker was down).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import os
+import threading
+import time
 import traceback
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,16 +34,74 @@ PENDING_GRACE = dt.timedelta(minutes=2)
 PROCESSING_LEASE = dt.timedelta(minutes=10)
 
 
-def enqueue_processing(event_ids: list[str]) -> None:
-    """Queue processing (called on commit); if the broker is down the sweep picks the rows up."""
-    if not event_ids:
-        return
+def publish(event_ids: list[str]) -> None:
+    """Queue one processing task for these events; if the broker is down the sweep picks them up."""
     try:
         # The anonymous exchange routes straight to the "default" queue's list: one Redis
         # round trip per publish instead of two (no binding-table lookup).
         process_events.apply_async(args=[list(event_ids)], exchange="", routing_key="default")
     except Exception:  # noqa: BLE001 - broker down: the rows stay pending for the sweep
         log.warning("Could not queue webhook events %s; the sweep will", event_ids, exc_info=True)
+
+
+class _Batcher:
+    """Collects event ids from the web process's requests and publishes them in batches.
+
+    Under load one task carries the events of many webhook requests, so the broker
+    is asked once per `window` seconds instead of once per request. The rows are
+    already committed: if the process dies before a flush, the sweep re-queues them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: list[str] = []
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def add(self, event_ids: list[str], window: float) -> None:
+        with self._lock:
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+                self._pid, self._ids = os.getpid(), []  # after a fork: a fresh thread of our own
+                self._thread = threading.Thread(target=self._run, args=(window,), name="webhook-publisher", daemon=True)
+                self._thread.start()
+            self._ids.extend(event_ids)
+        self._wake.set()
+
+    def _take(self) -> list[str]:
+        with self._lock:
+            ids, self._ids = self._ids, []
+            self._wake.clear()
+        return ids
+
+    def _run(self, window: float) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(window)
+            self.flush()
+
+    def flush(self) -> None:
+        ids = self._take()
+        for start in range(0, len(ids), 100):
+            publish(ids[start : start + 100])
+
+
+_batcher = _Batcher()
+atexit.register(_batcher.flush)
+
+
+def enqueue_processing(event_ids: list[str]) -> None:
+    """Queue processing of stored events (called on commit, after the answer went out).
+
+    With LINE_WEBHOOK_PUBLISH_WINDOW > 0 (the default, 0.05 s) the web process
+    batches publishes; eager mode (tests) and a window of 0 publish at once."""
+    if not event_ids:
+        return
+    window = float(getattr(settings, "LINE_WEBHOOK_PUBLISH_WINDOW", 0.05))
+    if window <= 0 or process_events.app.conf.task_always_eager:
+        publish(event_ids)
+    else:
+        _batcher.add(list(event_ids), window)
 
 
 def claim(event_id: str) -> WebhookEvent | None:
@@ -85,7 +148,7 @@ def reprocess(rows) -> int:
     ids = [r.webhook_event_id for r in rows if r.status in (S.FAILED, S.PROCESSING, S.PENDING)]
     WebhookEvent.objects.filter(webhook_event_id__in=ids).update(status=S.PENDING, error="")
     for event_id in ids:
-        enqueue_processing([event_id])
+        publish([event_id])
     return len(ids)
 
 
@@ -98,12 +161,10 @@ def sweep_pending_events() -> int:
         status=S.PROCESSING, claimed_at__lt=now - PROCESSING_LEASE
     )
     ids = list(
-        WebhookEvent.objects.filter(stale)
-        .order_by("received_at")
-        .values_list("webhook_event_id", flat=True)[:500]
+        WebhookEvent.objects.filter(stale).order_by("received_at").values_list("webhook_event_id", flat=True)[:500]
     )
     for start in range(0, len(ids), 50):
-        enqueue_processing(ids[start : start + 50])
+        publish(ids[start : start + 50])
     return len(ids)
 
 

@@ -163,3 +163,20 @@ def test_an_event_left_processing_by_a_dead_worker_is_taken_over_after_the_lease
     WebhookEvent.objects.update(claimed_at=timezone.now() - dt.timedelta(minutes=11))
     assert tasks_webhook.sweep_pending_events() == 1
     assert WebhookEvent.objects.get().status == "done"
+
+
+def test_the_web_process_batches_publishes_of_many_requests(monkeypatch):
+    import time
+
+    from line_oa import tasks_webhook
+
+    published = []
+    monkeypatch.setattr(tasks_webhook, "publish", lambda ids: published.append(list(ids)))
+    batcher = tasks_webhook._Batcher()
+    for i in range(5):
+        batcher.add([f"e{i}a", f"e{i}b"], window=0.1)
+    deadline = time.time() + 3
+    while not published and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.15)
+    assert published == [[f"e{i}{x}" for i in range(5) for x in "ab"]]
