@@ -130,6 +130,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
     list_per_page = 50
     list_max_show_all = 0  # "show all" on a big filter would load every matching row
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a facet count per filter choice would COUNT a million rows each
     paginator = ConsolePaginator
     sortable_by = ("reference", "received_at")
     autocomplete_fields = ("category", "district", "subdistrict")

@@ -373,3 +373,14 @@ def test_unfiltered_list_on_postgresql_uses_the_row_estimate(client, officer, no
         html = client.get(LIST).content.decode()
     assert "ประมาณ 3 เรื่อง" in html
     assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+
+def test_list_never_computes_facet_counts(client, officer, case):
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as plain:
+        client.get(LIST)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(LIST, {"_facets": "True"})
+    assert response.status_code == 200
+    assert len(asked) == len(plain)
+    assert "Show counts" not in response.content.decode() and "แสดงจำนวน" not in response.content.decode()
