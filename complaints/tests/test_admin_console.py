@@ -384,3 +384,18 @@ def test_list_never_computes_facet_counts(client, officer, case):
     assert response.status_code == 200
     assert len(asked) == len(plain)
     assert "Show counts" not in response.content.decode() and "แสดงจำนวน" not in response.content.decode()
+
+
+def test_pages_beyond_the_cap_are_refused_instead_of_scanning(client, officer, normal_category, monkeypatch):
+    from complaints.admin import ComplaintAdmin
+    from complaints.admin_filters import ConsolePaginator
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 1)
+    monkeypatch.setattr(ConsolePaginator, "MAX_PAGES", 2)
+    for _ in range(4):
+        make_complaint(category=normal_category)
+    client.force_login(officer)
+
+    assert client.get(LIST, {"p": "2"}).status_code == 200
+    response = client.get(LIST, {"p": "3"})
+    assert response.status_code == 302 and "e=1" in response["Location"]
