@@ -6,11 +6,12 @@ times on that clock are computed here in Python, once per change, and the
 pages aggregate the stored figures in the database.
 
 Kept correct when cases change later (a reopen, a late resolution, a
-re-route, a corrected received time): every fact stores the `updated_at` of
-its assignment and complaint that it was computed from; `refresh` recomputes
-every row whose source moved on. It runs as a periodic task over all rows and,
-on read, for the months a page shows (an indexed range of complaints), so a
-page never shows a figure older than the data it reads.
+re-route, a corrected received time): every page view first rebuilds the facts
+of the cases whose history (TimelineEntry) grew since the last look
+(`refresh_recent`, one indexed read); a periodic task (`refresh`, every 5
+minutes) compares every fact with the `updated_at` of its assignment and
+complaint and rebuilds what differs, which also catches changes that wrote no
+history.
 """
 
 from __future__ import annotations
@@ -18,21 +19,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from complaints.models import Assignment
+from complaints.models import Assignment, TimelineEntry
 from complaints.sla import BANGKOK, WorkingCalendar
 
 from .models import AssignmentFact, RefreshState
 
 BATCH = 2000
-_UPDATE_FIELDS = [
-    f.name
-    for f in AssignmentFact._meta.concrete_fields
-    if f.name not in ("assignment", "computed_at") and not f.primary_key
-]
+RECENT_MAX = 20_000
+# computed_at is included: it moves on every rewrite and versions the percentile cache.
+_UPDATE_FIELDS = [f.name for f in AssignmentFact._meta.concrete_fields if not f.primary_key]
 
 
 def month_of(moment: dt.datetime) -> dt.date:
@@ -128,21 +127,47 @@ def recompute(ids: Iterable[int], calendar: WorkingCalendar | None = None) -> in
     return done
 
 
+def _last_timeline_id() -> int:
+    return TimelineEntry.objects.aggregate(m=Max("pk"))["m"] or 0
+
+
 def refresh(*, start: dt.datetime | None = None, end: dt.datetime | None = None) -> int:
-    """Recompute stale facts; everything when no range is given. Returns how many."""
-    ids = list(stale_assignments(start=start, end=end).values_list("pk", flat=True))
+    """Recompute stale facts (compared row by row with their sources); all of them when no
+    range is given (the periodic reconcile). Returns how many were rebuilt."""
+    watermark = _last_timeline_id() if start is None else None
+    # In the order of the months, so a bulk build lays each month's rows out together.
+    ids = list(stale_assignments(start=start, end=end).order_by("complaint__received_at").values_list("pk", flat=True))
     done = recompute(ids) if ids else 0
     if start is None:
-        RefreshState.objects.update_or_create(pk=1, defaults={"full_refresh_at": timezone.now()})
+        RefreshState.objects.update_or_create(
+            pk=1, defaults={"full_refresh_at": timezone.now(), "timeline_watermark": watermark}
+        )
     return done
 
 
-def refresh_months(months: Iterable[dt.date]) -> int:
-    """Make the facts of complaints received in these months current (called on read)."""
-    done = 0
-    for first in sorted(set(months)):
-        start, end = month_range(first)
-        done += refresh(start=start, end=end)
+def refresh_recent() -> int:
+    """On read: rebuild the facts of every case whose history grew since the last look.
+
+    Every workflow step and every admin edit of a case appends a TimelineEntry, whose
+    ids only grow, so following them from a watermark is one indexed range read instead
+    of comparing a month of rows. A change that writes no history, or a transaction that
+    commits an older id after the watermark passed it, is caught by the periodic
+    reconcile (`refresh()`, every 5 minutes). Before the first reconcile, it runs one.
+    """
+    state = RefreshState.objects.filter(pk=1).first()
+    if state is None or state.timeline_watermark is None:
+        return refresh()
+    rows = list(
+        TimelineEntry.objects.filter(pk__gt=state.timeline_watermark).values_list("pk", "complaint_id")[:RECENT_MAX]
+    )
+    if not rows:
+        return 0
+    if len(rows) == RECENT_MAX:
+        return refresh()  # far behind (a bulk import): the full comparison is cheaper
+    complaint_ids = {c for _, c in rows}
+    done = recompute(Assignment.objects.filter(complaint_id__in=complaint_ids).values_list("pk", flat=True))
+    newest = max(pk for pk, _ in rows)
+    RefreshState.objects.filter(pk=1, timeline_watermark__lt=newest).update(timeline_watermark=newest)
     return done
 
 

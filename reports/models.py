@@ -67,6 +67,7 @@ class AssignmentFact(models.Model):
         indexes = [
             models.Index(fields=["month", "agency"], name="fact_month_agency_idx"),
             models.Index(fields=["agency", "month"], name="fact_agency_month_idx"),
+            models.Index(fields=["month", "computed_at"], name="fact_month_computed_idx"),
             models.Index(
                 fields=["month"],
                 name="fact_open_idx",
@@ -79,13 +80,29 @@ class AssignmentFact(models.Model):
 
 
 class RefreshState(models.Model):
-    """One row: when the facts were last fully reconciled (shown on the pages)."""
+    """One row: when the facts were last fully reconciled, and how far the case history
+    (TimelineEntry ids, which only grow) has been followed since."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     full_refresh_at = models.DateTimeField(null=True)
+    timeline_watermark = models.BigIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"refreshed {self.full_refresh_at}"
+
+
+class FigureCache(models.Model):
+    """Percentiles of one month (or run of months) and grouping, valid while the facts
+    of those months are unchanged: `version` is built from their latest `computed_at`.
+    Only time-independent figures are kept here; what depends on "now" is never cached."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    version = models.CharField(max_length=400)
+    payload = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Survey(models.Model):

@@ -34,13 +34,17 @@ def grouped_percentiles(
     result: dict[object, dict[tuple[str, float], float | None]] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One sort per column: the array form gives every percentile of it at once.
+            fractions = ", ".join(str(float(p)) for p in ps)
             selects = ", ".join(
-                f"percentile_cont({float(p)}) WITHIN GROUP (ORDER BY {_q(c)})" for c in columns for p in ps
+                f"percentile_cont(ARRAY[{fractions}]::float8[]) WITHIN GROUP (ORDER BY {_q(c)})" for c in columns
             )
             cursor.execute(f"SELECT {_q('_g')}, {selects} FROM ({sql}) AS sub GROUP BY {_q('_g')}", params)
             for row in cursor.fetchall():
-                values = iter(row[1:])
-                result[_key(row[0])] = {(c, p): next(values) for c in columns for p in ps}
+                slot = result[_key(row[0])] = {}
+                for c, values in zip(columns, row[1:], strict=True):
+                    for p, v in zip(ps, values or [None] * len(ps), strict=True):
+                        slot[(c, p)] = v
         else:
             for c in columns:
                 picks = []

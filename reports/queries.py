@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from complaints.models import Assignment, Complaint, Photo
 from complaints.sla import BANGKOK
 
 from .facts import month_range
-from .models import AssignmentFact
+from .models import AssignmentFact, FigureCache
 from .percentiles import grouped_percentiles
 
 S = Assignment.Status
@@ -71,10 +72,54 @@ def _share(num: int, den: int) -> float | None:
     return round(100.0 * num / den, 1) if den else None
 
 
-def assignment_figures(qs, group: str, now: dt.datetime, *, photos: bool = False) -> dict[object, dict]:
+CACHE_TTL = dt.timedelta(minutes=15)
+
+
+def months_version(months: list[dt.date]) -> str:
+    """Changes whenever a fact of these months is rewritten (one index descent per month)."""
+    parts = []
+    for m in sorted(set(months)):
+        latest = AssignmentFact.objects.filter(month=m).aggregate(t=Max("computed_at"))["t"]
+        parts.append(f"{m:%Y%m}:{latest.timestamp() if latest else '-'}")
+    return "|".join(parts)
+
+
+def cached_percentiles(qs, group: str, cache: tuple[str, list[dt.date]] | None) -> dict:
+    """grouped_percentiles, kept in FigureCache while the months' facts are unchanged.
+
+    Percentiles do not depend on "now" (only finished stages have times), so they can be
+    reused across page views; the counts, which do, are always computed afresh. The TTL
+    only bounds the one change the version cannot see: a fact deleted with its case."""
+    if cache is None:
+        return grouped_percentiles(qs, group, TIME_COLUMNS)
+    key, months = cache
+    version = months_version(months)
+    hit = FigureCache.objects.filter(key=key, version=version, computed_at__gte=timezone.now() - CACHE_TTL).first()
+    if hit is not None:
+        return {_decode(group, k): {(c, p): v for c, p, v in values} for k, values in hit.payload}
+    result = grouped_percentiles(qs, group, TIME_COLUMNS)
+    payload = [[_encode(k), [[c, p, v] for (c, p), v in values.items()]] for k, values in result.items()]
+    FigureCache.objects.update_or_create(key=key, defaults={"version": version, "payload": payload})
+    return result
+
+
+def _encode(key):
+    return key.isoformat() if isinstance(key, dt.date) else key
+
+
+def _decode(group: str, key):
+    if group == "month" and isinstance(key, str):
+        return dt.date.fromisoformat(key)
+    return key
+
+
+def assignment_figures(
+    qs, group: str, now: dt.datetime, *, photos: bool = False, cache: tuple[str, list[dt.date]] | None = None
+) -> dict[object, dict]:
     """Counts, SLA shares and percentiles of the facts in `qs`, per `group` value.
 
-    Two queries (one on PostgreSQL for all percentiles), plus one for result photos."""
+    Two queries (one on PostgreSQL for all percentiles), plus one for result photos.
+    With `cache=(key, months)` the percentiles come from FigureCache when still valid."""
     counts = (
         qs.order_by()
         .values(group)
@@ -99,7 +144,7 @@ def assignment_figures(qs, group: str, now: dt.datetime, *, photos: bool = False
             for p in (50, 90):
                 row[f"{col.removesuffix('_minutes')}_p{p}"] = None
         out[key] = row
-    pcts = grouped_percentiles(qs, group, TIME_COLUMNS)
+    pcts = cached_percentiles(qs, group, cache)
     for key, values in pcts.items():
         if key not in out:
             continue
@@ -164,7 +209,12 @@ def complaint_counts_by_month(first: dt.date, last: dt.date) -> dict[dt.date, di
 def month_overview(months: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
     """Everything on the overview page, for each of `months`."""
     complaints = complaint_counts(months)
-    facts = assignment_figures(AssignmentFact.objects.filter(month__in=months), "month", now)
+    facts = assignment_figures(
+        AssignmentFact.objects.filter(month__in=months),
+        "month",
+        now,
+        cache=("overview:" + ",".join(f"{m:%Y%m}" for m in sorted(months)), months),
+    )
     out = {}
     for m in months:
         row = {**_empty_figures(), **complaints[m], **facts.get(m, {})}

@@ -180,7 +180,9 @@ def _received_by(month: dt.date, field_name: str) -> dict:
 
 
 def category_table(month: dt.date, now: dt.datetime) -> Table:
-    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "category", now)
+    figures = queries.assignment_figures(
+        AssignmentFact.objects.filter(month=month), "category", now, cache=(f"category:{month:%Y%m}", [month])
+    )
     received = _received_by(month, "category")
     cats = {c.pk: c for c in Category.objects.filter(pk__in=set(figures) | set(received))}
     rows = []
@@ -210,7 +212,9 @@ def _zero(figures: dict | None) -> dict:
 
 
 def district_table(month: dt.date, now: dt.datetime) -> Table:
-    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "district", now)
+    figures = queries.assignment_figures(
+        AssignmentFact.objects.filter(month=month), "district", now, cache=(f"district:{month:%Y%m}", [month])
+    )
     start, end = month_range(month)
     received = {
         row["district"]: row
@@ -248,7 +252,9 @@ def district_table(month: dt.date, now: dt.datetime) -> Table:
 
 
 def zone_table(month: dt.date, now: dt.datetime) -> Table:
-    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "zone", now)
+    figures = queries.assignment_figures(
+        AssignmentFact.objects.filter(month=month), "zone", now, cache=(f"zone:{month:%Y%m}", [month])
+    )
     received = _received_by(month, "district__zone")
     rows = []
     for z in Zone.objects.order_by("code"):
@@ -275,7 +281,9 @@ def channel_table(month: dt.date, now: dt.datetime, best: bool | None = None) ->
     qs = AssignmentFact.objects.filter(month=month)
     if best is not None:
         qs = qs.filter(is_best=best)
-    figures = queries.assignment_figures(qs, "channel", now, photos=True)
+    figures = queries.assignment_figures(
+        qs, "channel", now, photos=True, cache=(f"channel:{best}:{month:%Y%m}", [month])
+    )
     best_counts = dict(qs.filter(is_best=True).order_by().values_list("channel").annotate(n=Count("pk")))
     rows = []
     for value, label in Assignment.Channel.choices:
@@ -295,7 +303,7 @@ def line_vs_rest_table(month: dt.date, now: dt.datetime, by_channel: Table) -> T
             When(channel=Assignment.Channel.LINE, then=Value("line")), default=Value("other"), output_field=CharField()
         )
     )
-    figures = queries.assignment_figures(qs, "route", now)
+    figures = queries.assignment_figures(qs, "route", now, cache=(f"route:{month:%Y%m}", [month]))
     rows = []
     for route, label in (("line", "LINE"), ("other", "ช่องทางเดิม (วิทยุ โทรศัพท์ โทรสาร)")):
         parts = [r for r in by_channel.rows if (r["channel"] == "line") == (route == "line")]
@@ -354,7 +362,7 @@ def trend_table(month: dt.date, now: dt.datetime, agency_id: int | None = None) 
     qs = AssignmentFact.objects.filter(month__gte=months[0], month__lte=month)
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
-    figures = queries.assignment_figures(qs, "month", now)
+    figures = queries.assignment_figures(qs, "month", now, cache=(f"trend:{agency_id}:{month:%Y%m}", months))
     received = {} if agency_id is not None else queries.complaint_counts_by_month(months[0], month)
     rows = []
     for m in months:

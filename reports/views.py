@@ -76,12 +76,6 @@ def _context(request, now: dt.datetime, month: dt.date, page: str, **extra) -> d
     }
 
 
-def _refresh_window(first: dt.date, last: dt.date) -> None:
-    start, _ = facts.month_range(first)
-    _, end = facts.month_range(last)
-    facts.refresh(start=start, end=end)
-
-
 def _chart(kind: str, labels: list, datasets: list[dict], **options) -> dict:
     """A chart spec for reports.js, rendered with json_script."""
     return {"type": kind, "labels": labels, "datasets": datasets, "options": options}
@@ -100,7 +94,7 @@ def overview(request):
     now = _now()
     month = parse_month(request, now)
     prev, last_year = tables.shift(month, -1), tables.shift(month, -12)
-    facts.refresh_months([month, prev, last_year])
+    facts.refresh_recent()
     figures = tables.overview_figures(month, now)
     table = tables.overview_table(month, now, figures)
     labels = [thai_month(m.year, m.month) for m in (last_year, prev, month)]
@@ -127,7 +121,7 @@ def overview(request):
 def agencies(request):
     now = _now()
     month = parse_month(request, now)
-    facts.refresh_months([month])
+    facts.refresh_recent()
     sort = request.GET.get("sort", "dispatched")
     descending = request.GET.get("dir", "desc") != "asc"
     table = tables.agency_table(month, now, sort=sort, descending=descending)
@@ -163,7 +157,7 @@ def agency_detail(request, pk: int):
     now = _now()
     month = parse_month(request, now)
     agency = get_object_or_404(Agency, pk=pk)
-    _refresh_window(tables.shift(month, -11), month)
+    facts.refresh_recent()
     open_table = tables.slowest_open_table(agency.pk, month, now)
     trend = tables.trend_table(month, now, agency_id=agency.pk)
     chart = _trend_chart(trend)
@@ -203,7 +197,7 @@ def _trend_chart(trend: tables.Table) -> dict:
 def categories(request):
     now = _now()
     month = parse_month(request, now)
-    facts.refresh_months([month])
+    facts.refresh_recent()
     table = tables.category_table(month, now)
     top = table.rows[:10]
     chart = _chart(
@@ -223,7 +217,7 @@ def categories(request):
 def areas(request):
     now = _now()
     month = parse_month(request, now)
-    facts.refresh_months([month])
+    facts.refresh_recent()
     districts = tables.district_table(month, now)
     zones = tables.zone_table(month, now)
     points = [
@@ -248,7 +242,7 @@ def areas(request):
 def trends(request):
     now = _now()
     month = parse_month(request, now)
-    _refresh_window(tables.shift(month, -11), month)
+    facts.refresh_recent()
     table = tables.trend_table(month, now)
     labels = [r["month"] for r in table.rows]
     volume = _chart(
@@ -296,7 +290,7 @@ def _hours(minutes):
 def channels(request):
     now = _now()
     month = parse_month(request, now)
-    facts.refresh_months([month])
+    facts.refresh_recent()
     table = tables.channel_table(month, now)
     best = tables.channel_table(month, now, best=True)
     normal = tables.channel_table(month, now, best=False)
@@ -389,12 +383,7 @@ def export(request, key: str, fmt: str):
         raise Http404("no such export")
     now = _now()
     month = parse_month(request, now)
-    if key in ("trends", "agency_trend", "agency_open"):
-        _refresh_window(tables.shift(month, -11), month)
-    elif key == "overview":
-        facts.refresh_months([month, tables.shift(month, -1), tables.shift(month, -12)])
-    else:
-        facts.refresh_months([month])
+    facts.refresh_recent()
     table = EXPORTS[key](month, now, request)
     title = f"{table.title} — {thai_month(month.year, month.month)} (สร้างเมื่อ {thai_datetime(now)})"
     filename = f"bkk1555-{key}-{month:%Y-%m}"

@@ -162,11 +162,12 @@ def test_facts_follow_a_later_reopen(october, officer):
     assert AssignmentFact.objects.get(pk=october.c1.assignments.get().pk).resolve_minutes == 780.0
     workflow.verify(assignment=october.c1.assignments.get(), by=officer, at=at(2026, 11, 2, 9, 0))
     workflow.reopen(complaint=october.c1, by=officer, reason="ฝาท่อหลุดอีก", at=at(2026, 11, 3, 9, 0))
-    assert facts.refresh_months([OCT]) == 1
+    assert facts.refresh_recent() == 1
     fact = AssignmentFact.objects.get(pk=october.c1.assignments.get().pk)
     assert fact.resolve_minutes is None and fact.reopen_count == 1
     assert queries.month_overview([OCT], NOW)[OCT]["reopened"] == 2
-    assert facts.refresh_months([OCT]) == 0  # nothing stale any more
+    assert facts.refresh_recent() == 0  # nothing new in the history
+    assert facts.refresh() == 0  # and nothing stale when compared row by row
 
 
 def test_refresh_builds_every_missing_fact_once(october):
@@ -202,3 +203,44 @@ def test_docs_carry_every_definition_shown_on_the_pages():
     text = (Path(settings.BASE_DIR) / "docs" / "metrics.md").read_text()
     missing = [m.key for m in METRICS.values() if m.definition not in text or f"`{m.key}`" not in text]
     assert missing == []
+
+
+def test_cached_percentiles_are_dropped_when_a_fact_of_the_month_changes(october, officer):
+    from complaints import workflow
+    from reports.models import FigureCache
+
+    from .dataset import at
+
+    facts.refresh()
+    assert queries.month_overview([OCT], NOW)[OCT]["ack_p50"] == 22.5
+    assert FigureCache.objects.count() == 1
+    assert queries.month_overview([OCT], NOW)[OCT]["ack_p50"] == 22.5  # from the cache
+    # C5 is finally acknowledged, 45 min after dispatch: elapsed [10, 15, 30, 45, 3900]
+    workflow.acknowledge(assignment=october.c5.assignments.get(), by=officer, at=at(2026, 10, 20, 8, 50))
+    facts.refresh_recent()
+    assert queries.month_overview([OCT], NOW)[OCT]["ack_p50"] == 30.0
+
+
+def test_cancelling_a_whole_case_reaches_its_facts(october, officer):
+    from complaints import workflow
+
+    from .dataset import at
+
+    facts.refresh()
+    workflow.cancel(complaint=october.c5, by=officer, reason="ผู้ร้องแจ้งยกเลิก", at=at(2026, 11, 1, 9, 0))
+    assert facts.refresh_recent() == 1
+    assert queries.month_overview([OCT], NOW)[OCT]["overdue"] == 1
+
+
+def test_a_change_that_writes_no_history_is_caught_by_the_periodic_reconcile(october):
+    from django.utils import timezone
+
+    from complaints.models import Assignment
+
+    facts.refresh()
+    a = october.c5.assignments.get()
+    # Bypasses the workflow and its history, but moves updated_at as every save() does.
+    Assignment.objects.filter(pk=a.pk).update(channel=Assignment.Channel.FAX, updated_at=timezone.now())
+    assert facts.refresh_recent() == 0
+    assert facts.refresh() == 1
+    assert AssignmentFact.objects.get(pk=a.pk).channel == "fax"

@@ -188,3 +188,16 @@ def test_district_geometry_is_served_for_the_map(client, executive):
     response = client.get(reverse("reports:districts_geojson"))
     assert response.status_code == 200
     assert b"FeatureCollection" in response.content
+
+
+def test_a_later_change_shows_on_the_next_page_view(client, executive, officer, october, frozen):
+    from complaints import workflow
+
+    from .dataset import at
+
+    client.force_login(executive)
+    url = reverse("reports:agencies")
+    assert "66.7%" in client.get(url, {"month": "2026-10"}).content.decode()
+    workflow.acknowledge(assignment=october.c5.assignments.get(), by=officer, at=at(2026, 10, 20, 8, 15))
+    body = client.get(url, {"month": "2026-10"}).content.decode()
+    assert "100.0%" in body  # the LINE district office: C1, C4 and now C5 within 15 min
