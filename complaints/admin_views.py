@@ -89,7 +89,9 @@ class ComplaintViewsMixin:
             raise PermissionDenied
         ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:20]
         complaints = list(
-            Complaint.objects.filter(pk__in=ids).select_related("category", "district", "category__responsible_agency")
+            Complaint.objects.filter(pk__in=ids)
+            .select_related("category", "district", "category__responsible_agency")
+            .prefetch_related("assignments")
         )
         if not complaints:
             raise Http404
@@ -135,7 +137,7 @@ class ComplaintViewsMixin:
             return HttpResponseRedirect(reverse("admin:complaints_complaint_changelist"))
         rows = []
         for complaint in complaints:
-            suggested = {a.pk for a in workflow.suggested_agencies(complaint)}
+            suggested = list(dict.fromkeys(a.pk for a in workflow.suggested_agencies(complaint)))
             held = {a.agency_id for a in complaint.assignments.all() if a.status not in (A.REJECTED, A.CANCELLED)}
             rows.append(
                 {
@@ -145,6 +147,10 @@ class ComplaintViewsMixin:
                     "held": held,
                 }
             )
+        to_send = [by_pk[pk] for row in rows for pk in row["suggested_ids"] if pk in by_pk and pk not in row["held"]]
+        if to_send and not any(a.reachable for a in to_send):
+            # Nobody there reads LINE: start from the radio, the officer may still change it.
+            form = DispatchForm(initial={"channel": Assignment.Channel.RADIO})
         context = self._context(
             request,
             title=_("ส่งต่อเรื่องให้หน่วยงาน"),

@@ -319,3 +319,15 @@ def test_actions_offered_follow_the_role(client, officer, supervisor, new_case):
         assert f'value="{action}"' in officer_page and f'value="{action}"' in supervisor_page
     for action in ("reopen_selected", "cancel_selected", "mark_duplicate_selected"):
         assert f'value="{action}"' not in officer_page and f'value="{action}"' in supervisor_page
+
+
+def test_dispatch_page_starts_from_radio_when_no_suggested_agency_reads_line(client, officer, new_case):
+    client.force_login(officer)
+    html = client.get(f"{DISPATCH}?ids={new_case.pk}").content.decode()
+    assert '<option value="radio" selected>' in html
+
+
+def test_dispatch_page_starts_from_line_when_a_suggested_agency_reads_line(client, officer, new_case, coordinator):
+    client.force_login(officer)
+    html = client.get(f"{DISPATCH}?ids={new_case.pk}").content.decode()
+    assert '<option value="line" selected>' in html
