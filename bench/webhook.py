@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/webhook.py                 # 20 s, 32 connections, 4 gunicorn workers
     .venv/bin/python bench/webhook.py --duration 10 --connections 16 --workers 3
+    .venv/bin/python bench/webhook.py --fastpath     # the webhook route without Django's middleware
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bkk_b), Redis
 (REDIS_URL, default redis://127.0.0.1:6379/2) and wrk (Debian: apt-get install -y wrk).
@@ -165,6 +166,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--fastpath", action="store_true", help="serve line_oa.fastpath:application (no middleware)")
     parser.add_argument(
         "--gthreads", type=int, default=0, help="gunicorn gthread threads per worker (0 = sync workers)"
     )
@@ -216,7 +218,7 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
-            "bkk1555.wsgi:application",
+            "line_oa.fastpath:application" if args.fastpath else "bkk1555.wsgi:application",
             "-w",
             str(args.workers),
             "-b",
@@ -225,6 +227,7 @@ def main() -> None:
             "2048",
             "--log-level",
             "warning",
+            *(["--worker-class", "gthread", "--threads", str(args.gthreads)] if args.gthreads else []),
         ],
         cwd=ROOT,
         env=env,
@@ -298,6 +301,7 @@ def main() -> None:
         "processing_tasks_queued": queued,
         "workers": args.workers,
         "gthreads": args.gthreads,
+        "fastpath": args.fastpath,
         "load_average_before": load_before,
         "connections": args.connections,
         "duration_s": args.duration,
