@@ -45,26 +45,36 @@ def overdue_q(now: dt.datetime) -> Q:
     )
 
 
-def sla_qs(now: dt.datetime) -> dict[str, Q]:
-    """Within / missed conditions per SLA stage. Side exits (rejected, cancelled) are
-    not judged; a stage not yet done counts as missed once its deadline has passed,
-    and is left out while it still can be met."""
+def static_counts() -> dict:
+    """Counts that depend only on the facts (cacheable). Side exits (rejected, cancelled)
+    are not judged for SLA; a stage done by its deadline is "in", done after it "late"."""
     live = ~Q(status__in=SIDE_EXITS)
     return {
-        "ack_in": live
-        & Q(acknowledged_at__isnull=False, ack_due_at__isnull=False, acknowledged_at__lte=F("ack_due_at")),
-        "ack_out": live
-        & Q(ack_due_at__isnull=False)
-        & (Q(acknowledged_at__gt=F("ack_due_at")) | Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
-        "safe_in": live & Q(safe_due_at__isnull=False, safe_at__isnull=False, safe_at__lte=F("safe_due_at")),
-        "safe_out": live
-        & Q(safe_due_at__isnull=False)
-        & (Q(safe_at__gt=F("safe_due_at")) | Q(safe_at__isnull=True, safe_due_at__lt=now)),
-        "res_in": live
-        & Q(resolve_due_at__isnull=False, resolved_at__isnull=False, resolved_at__lte=F("resolve_due_at")),
-        "res_out": live
-        & Q(resolve_due_at__isnull=False)
-        & (Q(resolved_at__gt=F("resolve_due_at")) | Q(resolved_at__isnull=True, resolve_due_at__lt=now)),
+        "dispatched": Count("pk"),
+        "resolved": Count("pk", filter=Q(status__in=DONE)),
+        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
+        "rejected": Count("pk", filter=Q(status=S.REJECTED)),
+        "rerouted": Count("pk", filter=Q(rerouted=True)),
+        "ack_in": Count("pk", filter=live & Q(ack_due_at__isnull=False, acknowledged_at__lte=F("ack_due_at"))),
+        "ack_late": Count("pk", filter=live & Q(acknowledged_at__gt=F("ack_due_at"))),
+        "safe_in": Count("pk", filter=live & Q(safe_due_at__isnull=False, safe_at__lte=F("safe_due_at"))),
+        "safe_late": Count("pk", filter=live & Q(safe_at__gt=F("safe_due_at"))),
+        "res_in": Count("pk", filter=live & Q(resolve_due_at__isnull=False, resolved_at__lte=F("resolve_due_at"))),
+        "res_late": Count("pk", filter=live & Q(resolved_at__gt=F("resolve_due_at"))),
+    }
+
+
+def live_counts(now: dt.datetime) -> dict:
+    """Counts that depend on "now", over open work only (a partial index holds it): a
+    stage not yet done counts as missed once its deadline has passed, and is left out
+    while it still can be met. Only open work can have a stage not done: acknowledging,
+    making safe and resolving set their times, and side exits are not judged."""
+    return {
+        "open": Count("pk"),
+        "overdue": Count("pk", filter=overdue_q(now)),
+        "ack_wait": Count("pk", filter=Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
+        "safe_wait": Count("pk", filter=Q(safe_at__isnull=True, safe_due_at__lt=now)),
+        "res_wait": Count("pk", filter=Q(resolved_at__isnull=True, resolve_due_at__lt=now)),
     }
 
 
@@ -84,23 +94,41 @@ def months_version(months: list[dt.date]) -> str:
     return "|".join(parts)
 
 
-def cached_percentiles(qs, group: str, cache: tuple[str, list[dt.date]] | None) -> dict:
-    """grouped_percentiles, kept in FigureCache while the months' facts are unchanged.
-
-    Percentiles do not depend on "now" (only finished stages have times), so they can be
-    reused across page views; the counts, which do, are always computed afresh. The TTL
-    only bounds the one change the version cannot see: a fact deleted with its case."""
+def _cached(kind: str, group: str, cache: tuple[str, list[dt.date]] | None, compute, encode, decode) -> dict:
+    """compute() -> {group value: figures}, kept in FigureCache while the months' facts are
+    unchanged. The TTL only bounds the one change the version cannot see: a fact deleted
+    with its case."""
     if cache is None:
-        return grouped_percentiles(qs, group, TIME_COLUMNS)
+        return compute()
     key, months = cache
+    key = f"{kind}:{key}"
     version = months_version(months)
     hit = FigureCache.objects.filter(key=key, version=version, computed_at__gte=timezone.now() - CACHE_TTL).first()
     if hit is not None:
-        return {_decode(group, k): {(c, p): v for c, p, v in values} for k, values in hit.payload}
-    result = grouped_percentiles(qs, group, TIME_COLUMNS)
-    payload = [[_encode(k), [[c, p, v] for (c, p), v in values.items()]] for k, values in result.items()]
+        return {_decode(group, k): decode(v) for k, v in hit.payload}
+    result = compute()
+    payload = [[_encode(k), encode(v)] for k, v in result.items()]
     FigureCache.objects.update_or_create(key=key, defaults={"version": version, "payload": payload})
     return result
+
+
+def cached_percentiles(qs, group: str, cache: tuple[str, list[dt.date]] | None) -> dict:
+    """Percentiles do not depend on "now" (only finished stages have times): reusable."""
+    return _cached(
+        "pct",
+        group,
+        cache,
+        lambda: grouped_percentiles(qs, group, TIME_COLUMNS),
+        lambda values: [[c, p, v] for (c, p), v in values.items()],
+        lambda values: {(c, p): v for c, p, v in values},
+    )
+
+
+def cached_static_counts(qs, group: str, cache: tuple[str, list[dt.date]] | None) -> dict:
+    def compute():
+        return {row.pop(group): row for row in qs.order_by().values(group).annotate(**static_counts())}
+
+    return _cached("counts", group, cache, compute, dict, dict)
 
 
 def _encode(key):
@@ -118,32 +146,27 @@ def assignment_figures(
 ) -> dict[object, dict]:
     """Counts, SLA shares and percentiles of the facts in `qs`, per `group` value.
 
-    Two queries (one on PostgreSQL for all percentiles), plus one for result photos.
-    With `cache=(key, months)` the percentiles come from FigureCache when still valid."""
-    counts = (
-        qs.order_by()
-        .values(group)
-        .annotate(
-            dispatched=Count("pk"),
-            resolved=Count("pk", filter=Q(status__in=DONE)),
-            open=Count("pk", filter=Q(status__in=OPEN)),
-            overdue=Count("pk", filter=overdue_q(now)),
-            reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-            rejected=Count("pk", filter=Q(status=S.REJECTED)),
-            rerouted=Count("pk", filter=Q(rerouted=True)),
-            **{k: Count("pk", filter=cond) for k, cond in sla_qs(now).items()},
-        )
-    )
-    out: dict[object, dict] = {}
-    for row in counts:
-        key = row.pop(group)
+    Three queries: counts that depend only on the facts, counts over the open work that
+    depend on "now", and the percentiles (one query on PostgreSQL), plus one for result
+    photos. With `cache=(key, months)` the first and the third come from FigureCache
+    while the months' facts are unchanged."""
+    out: dict[object, dict] = {key: dict(row) for key, row in cached_static_counts(qs, group, cache).items()}
+    waiting = {
+        row.pop(group): row for row in qs.filter(status__in=OPEN).order_by().values(group).annotate(**live_counts(now))
+    }
+    for key, row in out.items():
+        live = waiting.get(key, {})
+        row["open"] = live.get("open", 0)
+        row["overdue"] = live.get("overdue", 0)
+        row["ack_out"] = row["ack_late"] + live.get("ack_wait", 0)
+        row["safe_out"] = row["safe_late"] + live.get("safe_wait", 0)
+        row["res_out"] = row["res_late"] + live.get("res_wait", 0)
         row["ack_sla_pct"] = _share(row["ack_in"], row["ack_in"] + row["ack_out"])
         row["safe_sla_pct"] = _share(row["safe_in"], row["safe_in"] + row["safe_out"])
         row["res_sla_pct"] = _share(row["res_in"], row["res_in"] + row["res_out"])
         for col in TIME_COLUMNS:
             for p in (50, 90):
                 row[f"{col.removesuffix('_minutes')}_p{p}"] = None
-        out[key] = row
     pcts = cached_percentiles(qs, group, cache)
     for key, values in pcts.items():
         if key not in out:
@@ -209,12 +232,12 @@ def complaint_counts_by_month(first: dt.date, last: dt.date) -> dict[dt.date, di
 def month_overview(months: list[dt.date], now: dt.datetime) -> dict[dt.date, dict]:
     """Everything on the overview page, for each of `months`."""
     complaints = complaint_counts(months)
-    facts = assignment_figures(
-        AssignmentFact.objects.filter(month__in=months),
-        "month",
-        now,
-        cache=("overview:" + ",".join(f"{m:%Y%m}" for m in sorted(months)), months),
-    )
+    facts = {}
+    for m in months:
+        # One month at a time, so a change in this month leaves the others' cache valid.
+        facts.update(
+            assignment_figures(AssignmentFact.objects.filter(month=m), "month", now, cache=(f"month:{m:%Y%m}", [m]))
+        )
     out = {}
     for m in months:
         row = {**_empty_figures(), **complaints[m], **facts.get(m, {})}

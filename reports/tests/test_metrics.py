@@ -213,7 +213,7 @@ def test_cached_percentiles_are_dropped_when_a_fact_of_the_month_changes(october
 
     facts.refresh()
     assert queries.month_overview([OCT], NOW)[OCT]["ack_p50"] == 22.5
-    assert FigureCache.objects.count() == 1
+    assert FigureCache.objects.count() == 2  # counts that do not depend on now, and percentiles
     assert queries.month_overview([OCT], NOW)[OCT]["ack_p50"] == 22.5  # from the cache
     # C5 is finally acknowledged, 45 min after dispatch: elapsed [10, 15, 30, 45, 3900]
     workflow.acknowledge(assignment=october.c5.assignments.get(), by=officer, at=at(2026, 10, 20, 8, 50))
@@ -244,3 +244,14 @@ def test_a_change_that_writes_no_history_is_caught_by_the_periodic_reconcile(oct
     assert facts.refresh_recent() == 0
     assert facts.refresh() == 1
     assert AssignmentFact.objects.get(pk=a.pk).channel == "fax"
+
+
+def test_figures_that_depend_on_now_are_never_taken_from_the_cache(october):
+    from .dataset import at
+
+    facts.refresh()
+    assert queries.month_overview([OCT], NOW)[OCT]["overdue"] == 2
+    # At 08:10 on 20 Oct C5 (ack due 08:20) was not late yet; C3's resolve deadline had passed.
+    early = queries.month_overview([OCT], at(2026, 10, 20, 8, 10))[OCT]
+    assert early["overdue"] == 1
+    assert queries.month_overview([OCT], NOW)[OCT]["overdue"] == 2
