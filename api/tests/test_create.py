@@ -124,3 +124,11 @@ def test_a_web_form_post_works_too(mis_api, body):
     response = mis_api.post(URL, {**body, "channel": "web"})  # multipart, as a form would send it
     assert response.status_code == 201
     assert response.json()["channel"] == "web"
+
+
+def test_a_rejected_body_does_not_use_up_the_idempotency_key(mis_api, body):
+    del body["external_ref"]
+    bad = mis_api.post(URL, {**body, "category": "NOPE"}, format="json", HTTP_IDEMPOTENCY_KEY="fix-and-retry")
+    assert bad.status_code == 400
+    good = mis_api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="fix-and-retry")
+    assert good.status_code == 201

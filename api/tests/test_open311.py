@@ -233,3 +233,14 @@ def test_control_characters_in_free_text_still_give_well_formed_xml(anon, best_c
     make_complaint(category=best_category, description="ท่อแตก\x04\x0b น้ำท่วม <ถนน> & ซอย")
     root = ET.fromstring(anon.get(f"{BASE}/requests.xml").content)
     assert root.find("request/description").text == "ท่อแตก น้ำท่วม <ถนน> & ซอย"
+
+
+def test_at_most_100_ids_per_request(anon, db):
+    ids = ",".join(f"2569-{n:06d}" for n in range(101))
+    response = anon.get(f"{BASE}/requests.json", {"service_request_id": ids})
+    assert response.status_code == 400 and "100" in response.json()[0]["description"]
+
+
+def test_jurisdiction_id_is_accepted_and_ignored(anon, case):
+    data = anon.get(f"{BASE}/requests.json", {"jurisdiction_id": "bangkok.go.th"}).json()
+    assert [i["service_request_id"] for i in data] == [case.reference]
