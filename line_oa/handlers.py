@@ -617,6 +617,49 @@ def _attach_media(sender: Sender, conv: Conversation, assignment: Assignment, me
     return line
 
 
+FILE_MAX_BYTES = 50 * 1024 * 1024
+FILE_KINDS = {  # what a non-image attachment must really be: (magic test, extension)
+    "video": (lambda b: b[4:8] == b"ftyp", "mp4"),
+    "pdf": (lambda b: b.startswith(b"%PDF-"), "pdf"),
+}
+
+
+def _attach_file(sender: Sender, assignment: Assignment, message: dict) -> str:
+    """Download a video or a PDF sent in a report context, check it is what it claims, keep it
+    in the case's timeline with the sender and time. Returns a Thai line for the reply."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = str(message.get("fileName", ""))
+    claimed = "video" if message.get("type") == "video" else ("pdf" if name.lower().endswith(".pdf") else None)
+    if claimed is None:
+        return "รองรับเฉพาะรูปภาพ วิดีโอ หรือไฟล์ PDF กรุณาส่งใหม่"
+    try:
+        content = client.get_content(message.get("id"))
+    except client.LineError as exc:
+        if exc.retryable:
+            raise
+        return "ดาวน์โหลดไฟล์จาก LINE ไม่สำเร็จ กรุณาส่งอีกครั้ง"
+    if len(content) > FILE_MAX_BYTES:
+        return "ไฟล์ใหญ่เกิน 50 MB กรุณาส่งไฟล์ที่เล็กลง"
+    check, ext = FILE_KINDS[claimed]
+    if not check(content):
+        return "ไฟล์นี้ไม่ใช่วิดีโอหรือ PDF ตามที่ระบุ หรือไฟล์เสียหาย กรุณาส่งใหม่"
+    digest = hashlib.sha256(content).hexdigest()
+    path = default_storage.save(f"line_media/{assignment.complaint_id}/{digest}.{ext}", ContentFile(content))
+    workflow.log(
+        complaint=assignment.complaint,
+        kind=TimelineEntry.Kind.NOTE,
+        by=sender.actor_for(assignment),
+        assignment=assignment,
+        text=f"{'วิดีโอ' if claimed == 'video' else 'ไฟล์ PDF'}จาก LINE: {name or path.rsplit('/', 1)[-1]}",
+        data={"file": path, "sha256": digest, "bytes": len(content), "from": sender.display_name()},
+    )
+    return f"ได้รับ{'วิดีโอ' if claimed == 'video' else 'ไฟล์'}ของเรื่อง {assignment.complaint.reference} แล้ว"
+
+
 def on_media(event, sender: Sender):
     message = event.get("message") or {}
     kind = message.get("type")
@@ -627,6 +670,12 @@ def on_media(event, sender: Sender):
     if kind in ("video", "audio") or (
         kind == "file" and not str(message.get("fileName", "")).lower().endswith(IMAGE_EXTENSIONS)
     ):
+        conv = _conversation(sender)
+        assignment = _active_assignment(conv, Conversation.Mode.REPORT)
+        if kind != "audio" and assignment is not None and assignment.is_open:
+            line = _attach_file(sender, assignment, message)
+            _touch(conv)
+            return reply(event, sender, _t(line, messages.report_quick_replies(assignment)))
         InboxMessage.objects.create(
             chat_id=sender.chat_id,
             source_type=sender.source_type or "user",
@@ -635,7 +684,14 @@ def on_media(event, sender: Sender):
             sender_name=sender.display_name(),
             text=f"[{kind}] {message.get('fileName', '')} (LINE message id {message.get('id')})",
         )
-        return reply(event, sender, _t("ระบบรับรายงานผลเป็นรูปภาพเท่านั้น กรุณาส่งเป็นรูปภาพ (วิดีโอ/ไฟล์ส่งถึงเจ้าหน้าที่ศูนย์ฯ แล้ว)"))
+        return reply(
+            event,
+            sender,
+            _t(
+                "ส่งไฟล์ถึงเจ้าหน้าที่ศูนย์ฯ แล้ว หากเป็นผลการดำเนินการ กด “รายงานผล” ที่การ์ดเรื่องนั้นแล้วส่งอีกครั้ง "
+                "(รูปภาพใช้เป็นหลักฐานผลการดำเนินการได้ดีที่สุด)"
+            ),
+        )
     conv = _conversation(sender)
     assignment = _active_assignment(conv, Conversation.Mode.REPORT)
     image_set = message.get("imageSet") or {}

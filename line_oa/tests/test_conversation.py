@@ -346,3 +346,20 @@ def test_an_unbound_groups_chatter_and_photos_get_no_reply(line_stub, send):
     send(ev.text(g, "ใครสั่งข้าวบ้าง"), ev.image(g, "img-x"), ev.location(g, 13.7, 100.5))
     assert line_stub.requests_to("/v2/bot/message/reply") == []
     assert not InboxMessage.objects.exists()
+
+
+def test_a_video_in_a_report_is_kept_and_a_fake_one_refused(dispatched, send, line_stub, coordinator):
+    me = ev.user(coordinator.line_user_id)
+    send(ev.postback(me, f"action=report&a={dispatched.pk}"))
+    line_stub.add_content("vid-ok", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, "video/mp4")
+    line_stub.add_content("vid-bad", b"MZ\x90\x00 an exe pretending", "video/mp4")
+    video = ev.image(me, "vid-ok")
+    video["message"] = {"type": "video", "id": "vid-ok", "duration": 3000, "contentProvider": {"type": "line"}}
+    send(video)
+    assert "ได้รับวิดีโอ" in last_reply_text(line_stub)
+    fake = ev.image(me, "vid-bad")
+    fake["message"] = {"type": "video", "id": "vid-bad", "duration": 3000, "contentProvider": {"type": "line"}}
+    send(fake)
+    assert "ไม่ใช่วิดีโอ" in last_reply_text(line_stub)
+    notes = TimelineEntry.objects.filter(assignment=dispatched, kind="note", data__has_key="file")
+    assert notes.count() == 1 and notes.get().actor_coordinator == coordinator
