@@ -118,17 +118,22 @@ def stub(settings):
 
 @pytest.fixture
 def broker():
-    """Publish to the real Redis (REDIS_URL, this run's own database), empty at the start."""
-    import redis
-
+    """Publish to the real Redis (REDIS_URL), with our queues empty at the start and the end."""
     url = os.environ["REDIS_URL"]
-    redis.Redis.from_url(url).flushdb()
+    _empty_queues(url)
     _use_broker(url)
     app.conf.task_always_eager = False
     yield url
     app.conf.task_always_eager = True
     _use_broker(url)
-    redis.Redis.from_url(url).flushdb()
+    _empty_queues(url)
+
+
+def _empty_queues(url: str) -> None:
+    """Only Celery's queues and kombu's unacked bookkeeping: never the whole Redis database."""
+    import redis
+
+    redis.Redis.from_url(url).delete("line", "default", "unacked", "unacked_index", "unacked_mutex")
 
 
 @pytest.fixture
