@@ -46,6 +46,7 @@ from django.utils import timezone
 from agencies.models import Agency, Coordinator
 from bkk1555.bulk import insert_rows
 from bkk1555.thaidate import thai_datetime
+from line_oa import messages as line_messages
 from line_oa.models import OutboxMessage
 from line_oa.outbox import Outgoing, enqueue_many
 
@@ -290,6 +291,20 @@ def _raise_level(level: int, ids: set[int]) -> None:
     Assignment.objects.filter(pk__in=ids, escalation_level__lt=level).update(escalation_level=level)
 
 
+def _message(item: _Due, text: str, *, escalation: bool) -> dict:
+    """The reminder as a text message; the agency's carries the button that settles it."""
+    if escalation:
+        return line_messages.text(text)
+    ref = item.case.reference
+    if item.stage == ST.ACKNOWLEDGE:
+        button = line_messages.qr_postback("รับเรื่อง", line_messages.postback_data("ack", item.case.pk), f"รับเรื่อง {ref}")
+    else:
+        button = line_messages.qr_postback(
+            "รายงานผล", line_messages.postback_data("report", item.case.pk), f"รายงานผล {ref}"
+        )
+    return line_messages.text(text, [button])
+
+
 def _due_items(now: dt.datetime) -> list[_Due]:
     # Lock (PostgreSQL) and read the candidates first, then what was sent: a sweep that
     # committed meanwhile is then visible here (READ COMMITTED reads afresh per statement).
@@ -368,7 +383,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 outgoing.append(
                     Outgoing(
                         to=recipients,
-                        messages=[{"type": "text", "text": text}],
+                        messages=[_message(item, text, escalation=escalation)],
                         purpose=OutboxMessage.Purpose.ESCALATION if escalation else OutboxMessage.Purpose.REMINDER,
                         agency_id=(audiences.centre.pk if escalation and audiences.centre else a.agency_id),
                         assignment_id=a.pk,

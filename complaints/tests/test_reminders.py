@@ -229,3 +229,17 @@ def test_deadlines_older_than_the_horizon_are_left_to_the_console(
     reminders.sweep(now=a.ack_due_at + dt.timedelta(days=7, minutes=1))
     assert reminder_rows(a, "ack") == []  # a week past: the console shows it, LINE stays quiet
     assert len(reminder_rows(a, "resolve")) == 3  # resolve was due a day later: still within the week
+
+
+def test_the_agencys_reminder_carries_the_button_that_settles_it(
+    best_category, district_office, staff, officer, centre
+):
+    a = dispatch(best_category, district_office, officer)
+    reminders.sweep(now=a.ack_due_at + 30 * MIN)
+    level1, level2 = outbox(OutboxMessage.Purpose.REMINDER)
+    for msg in (level1, level2):
+        [item] = msg.messages[0]["quickReply"]["items"]
+        assert item["action"]["data"] == f"action=ack&a={a.pk}" and item["action"]["label"] == "รับเรื่อง"
+    [esc] = outbox(OutboxMessage.Purpose.ESCALATION)
+    assert "quickReply" not in esc.messages[0]
+
