@@ -154,6 +154,7 @@ def sweep_once() -> dict:
     finally:
         outbox.enqueue_send_many = original
     queued = redis.Redis.from_url(settings.REDIS_URL).llen("line")
+    timed_queries = sorted(((float(q["time"]), q["sql"][:60]) for q in ctx.captured_queries), reverse=True)
     return {
         "seconds": total,
         "cpu": cpu,
@@ -162,6 +163,8 @@ def sweep_once() -> dict:
         "reminders": result.reminders,
         "messages": result.messages,
         "queued": queued,
+        "sql": sum(t for t, _ in timed_queries),
+        "slowest": timed_queries[:3],
     }
 
 
@@ -184,8 +187,10 @@ def main() -> None:
         print(
             f"run {i + 1}: {run['reminders']:,} reminders, {run['messages']:,} outbox rows, {run['queued']:,} batch "
             f"tasks in Redis, {run['queries']} queries, {run['seconds']:.2f} s (publishing {run['publish']:.2f} s; "
-            f"this process's CPU {run['cpu']:.2f} s)"
+            f"this process's CPU {run['cpu']:.2f} s; SQL {run['sql']:.2f} s, COPY not included)"
         )
+        for seconds, sql in run["slowest"]:
+            print(f"    {seconds:.3f} s  {sql}")
         assert run["reminders"] == args.overdue and run["queued"] == -(-args.overdue // outbox.BATCH), run
     again = sweep_once()
     print(f"a second sweep right after: {again['reminders']} reminders, {again['seconds']:.2f} s")
