@@ -33,7 +33,21 @@ def _call(app, path, body=b"", signature=None, method="POST"):
     return seen["status"]
 
 
+@pytest.fixture
+def _keep_test_connection():
+    """As Django's test client does: the test's transaction must survive the request signals."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_keep_test_connection")
 def test_the_fast_path_verifies_stores_and_refuses_like_the_view(settings, django_capture_on_commit_callbacks):
     settings.LINE_CHANNEL_SECRET = CHANNEL_SECRET
     passed = []
