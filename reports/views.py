@@ -55,7 +55,8 @@ def month_choices(now: dt.datetime) -> list[tuple[str, str]]:
     out = []
     m = current
     while m >= first and len(out) < 120:
-        out.append((m.strftime("%Y-%m"), thai_month(m.year, m.month)))
+        label = thai_month(m.year, m.month)
+        out.append((m.strftime("%Y-%m"), f"{label} (ยังไม่สิ้นเดือน)" if m == current else label))
         m = tables.shift(m, -1)
     return out
 
