@@ -9,7 +9,10 @@ or a plain validation refusal a 400.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -17,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from complaints.errors import InvalidImage, WorkflowError
+
+logger = logging.getLogger(__name__)
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "invalid": ("ข้อมูลไม่ถูกต้อง", "Invalid input"),
@@ -52,6 +57,11 @@ def workflow_error_response(exc: WorkflowError) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
         return workflow_error_response(exc)
+    if isinstance(exc, DataError):
+        # The database refused a value the validation let through (e.g. an out-of-range
+        # number or a NUL character in a lookup): bad input, not a server fault.
+        logger.warning("DataError answered as 400: %s", exc)
+        return Response(error_body("invalid"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

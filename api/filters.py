@@ -7,8 +7,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from complaints.models import Assignment, Complaint
+
+from .fields import to_utc
 
 OVERDUE_STAGES = {
     # stage: (deadline column, assignment statuses still owing that stage)
@@ -16,6 +19,23 @@ OVERDUE_STAGES = {
     "safe": ("safe_due_at", ("acknowledged", "in_progress")),
     "resolve": ("resolve_due_at", ("dispatched", "acknowledged", "in_progress", "made_safe")),
 }
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 bound, normalised to UTC before it reaches PostgreSQL (which refuses
+    offsets beyond ±15:59 that Python accepts)."""
+
+    def __init__(self, *args, param: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.param = param
+
+    def filter(self, qs, value):
+        if value:
+            try:
+                value = to_utc(value)
+            except ValueError as exc:
+                raise ValidationError({self.param: [str(exc)]}) from exc
+        return super().filter(qs, value)
 
 
 class CodeInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -38,8 +58,8 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_agency_status",
         help_text=_("สถานะงานของหน่วยงาน (ใช้คู่กับ agency ได้) เช่น งานที่ยังเปิดอยู่ของหน่วยงานนั้น"),
     )
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = UtcDateTimeFilter(field_name="received_at", lookup_expr="gte", param="received_after")
+    received_before = UtcDateTimeFilter(field_name="received_at", lookup_expr="lt", param="received_before")
     overdue = django_filters.ChoiceFilter(
         choices=[("ack", "ack"), ("safe", "safe"), ("resolve", "resolve")],
         method="filter_overdue",

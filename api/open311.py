@@ -19,6 +19,7 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.db import DataError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -29,6 +30,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Assignment, Category, Complaint, Photo
 
+from .fields import to_utc
 from .throttling import AnonymousRateThrottle
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -222,10 +224,18 @@ class Open311View(APIView):
     throttle_classes = [AnonymousRateThrottle]
     http_method_names = ["get", "head", "options"]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        values = [*kwargs.values(), *request.query_params.values()]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise Open311Error(400, "ค่าที่ส่งมาไม่ถูกต้อง / invalid parameter value")
+
     def handle_exception(self, exc):
         fmt = (self.kwargs or {}).get("fmt") or "json"
         if isinstance(exc, Open311Error):
             code, description = exc.code, exc.description
+        elif isinstance(exc, DataError):
+            code, description = 400, "ค่าที่ส่งมาไม่ถูกต้อง / invalid parameter value"
         elif isinstance(exc, exceptions.Throttled):
             code, description = 429, "เรียกใช้บ่อยเกินไป / Too many requests"
         elif isinstance(exc, exceptions.MethodNotAllowed):
@@ -287,9 +297,12 @@ def _parse_when(name: str, raw: str) -> dt.datetime:
         raise Open311Error(
             400, f"{name} ต้องเป็นวันเวลาแบบ W3C / {name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+07:00"
         )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return to_utc(value)
+    except ValueError as exc:
+        raise Open311Error(400, f"{name}: วันเวลาอยู่นอกช่วง / out of range") from exc
 
 
 class RequestListView(Open311View):

@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from agencies.models import Agency, Coordinator, District, Subdistrict, Zone
 from complaints.models import Category
 
+from .fields import CodeRelatedField
 from .pagination import ReferencePagination
 from .permissions import is_supervisor_like
 
@@ -40,9 +41,7 @@ class SubdistrictSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
-    )
+    district = CodeRelatedField(slug_field="code", queryset=District.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Agency
@@ -65,7 +64,7 @@ class CoordinatorSerializer(serializers.ModelSerializer):
     """A coordinator. Their LINE user id is shown to supervisors only; it is bound by a
     link code over LINE, never typed in, so it is read-only."""
 
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.all())
     is_reachable = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -96,7 +95,7 @@ class CoordinatorSerializer(serializers.ModelSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    responsible_agency = serializers.SlugRelatedField(
+    responsible_agency = CodeRelatedField(
         slug_field="code", queryset=Agency.objects.all(), required=False, allow_null=True
     )
     reminder_offsets_minutes = serializers.ListField(

@@ -19,6 +19,8 @@ from agencies.models import Agency, District, Subdistrict
 from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
 from complaints.pii import can_see_pii, mask_name, mask_phone
 
+from .fields import CodeRelatedField
+
 
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
@@ -170,16 +172,16 @@ class ComplaintCreateSerializer(serializers.Serializer):
     external_ref = serializers.CharField(
         max_length=64, required=False, allow_null=True, allow_blank=True, help_text=_("เลขเรื่องในระบบ MIS (ไม่ซ้ำ)")
     )
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
     description = serializers.CharField(max_length=5000, validators=[_not_blank])
     complainant_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     complainant_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     landmark = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    district = serializers.SlugRelatedField(
+    district = CodeRelatedField(
         slug_field="code", queryset=District.objects.all(), required=False, allow_null=True, default=None
     )
-    subdistrict = serializers.SlugRelatedField(
+    subdistrict = CodeRelatedField(
         slug_field="code", queryset=Subdistrict.objects.all(), required=False, allow_null=True, default=None
     )
     lat = serializers.DecimalField(
@@ -224,7 +226,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
 
 class DispatchSerializer(serializers.Serializer):
     agencies = serializers.ListField(
-        child=serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True)),
+        child=CodeRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True)),
         min_length=1,
         max_length=10,
     )
@@ -291,12 +293,10 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 
 class RerouteSerializer(serializers.Serializer):
-    to_agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True))
+    to_agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True))
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=Assignment.Channel.choices, required=False)
 
 
 class DuplicateSerializer(serializers.Serializer):
-    of = serializers.SlugRelatedField(
-        slug_field="reference", queryset=Complaint.objects.all(), help_text=_("เลขที่เรื่องหลัก")
-    )
+    of = CodeRelatedField(slug_field="reference", queryset=Complaint.objects.all(), help_text=_("เลขที่เรื่องหลัก"))

@@ -66,3 +66,36 @@ def test_open311_is_throttled_per_address(anon, db, settings):
     }
     assert [anon.get("/open311/v2/services.json").status_code for _ in range(3)] == [200, 200, 429]
     assert anon.get("/open311/v2/services.json").json()[0]["code"] == 429
+
+
+# Found by schemathesis on PostgreSQL: values Python accepts and PostgreSQL refuses.
+
+
+def test_a_utc_offset_postgresql_does_not_know_is_normalised(officer_api, case):
+    response = officer_api.get(LIST, {"received_after": "2020-01-01T00:00:00+18:27"})
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [case.pk]
+
+
+def test_a_moment_outside_the_datetime_range_is_a_400(officer_api, case):
+    response = officer_api.get(LIST, {"received_before": "9999-12-31T23:00:00-05:00"})
+    assert response.status_code == 400
+    assert "received_before" in response.json()["error"]["fields"]
+
+
+def test_nul_in_a_code_is_a_400_not_a_500(officer_api, mis_api, case, best_category):
+    response = mis_api.post(LIST, {"category": "BE\x00ST", "description": "x"}, format="json")
+    assert response.status_code == 400
+    assert "category" in response.json()["error"]["fields"]
+    assert officer_api.get("/api/v1/agencies/A%00B/").status_code in (400, 404)
+    assert (
+        officer_api.post(f"/api/v1/complaints/{case.pk}/dispatch/", {"agencies": ["X\x00"]}, format="json").status_code
+        == 400
+    )
+
+
+def test_open311_refuses_nul_and_odd_offsets_politely(anon, case):
+    assert anon.get("/open311/v2/requests.json", {"service_code": "A\x00"}).status_code == 400
+    assert anon.get("/open311/v2/requests/2569%00.json").status_code == 400
+    response = anon.get("/open311/v2/requests.json", {"start_date": "2026-11-01T00:00:00+18:27"})
+    assert response.status_code == 200
