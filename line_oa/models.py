@@ -148,9 +148,7 @@ class LinkCode(models.Model):
         related_name="link_codes",
         verbose_name=_("ผู้ประสานงาน"),
     )
-    agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="link_codes", verbose_name=_("หน่วยงาน")
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="link_codes", verbose_name=_("หน่วยงาน"))
     created_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("สร้างโดย")
     )

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('line_oa', '0003_webhook_conversation'),
+        ("line_oa", "0003_webhook_conversation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='simulatormessage',
-            name='request_id',
+            model_name="simulatormessage",
+            name="request_id",
             field=models.CharField(blank=True, max_length=36),
         ),
         migrations.AddField(
-            model_name='simulatormessage',
-            name='retry_key',
+            model_name="simulatormessage",
+            name="retry_key",
             field=models.CharField(blank=True, db_index=True, max_length=36),
         ),
     ]

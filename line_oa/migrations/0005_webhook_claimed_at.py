@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('line_oa', '0004_simulator_retry_key'),
+        ("line_oa", "0004_simulator_retry_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webhookevent',
-            name='claimed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='เริ่มประมวลผลเมื่อ'),
+            model_name="webhookevent",
+            name="claimed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="เริ่มประมวลผลเมื่อ"),
         ),
     ]
