@@ -363,3 +363,32 @@ def test_a_video_in_a_report_is_kept_and_a_fake_one_refused(dispatched, send, li
     assert "ไม่ใช่วิดีโอ" in last_reply_text(line_stub)
     notes = TimelineEntry.objects.filter(assignment=dispatched, kind="note", data__has_key="file")
     assert notes.count() == 1 and notes.get().actor_coordinator == coordinator
+
+
+def test_a_recompressed_and_resized_before_photo_sent_as_the_result_is_flagged(
+    dispatched, send, line_stub, coordinator
+):
+    import io
+
+    from PIL import Image
+
+    me = ev.user(coordinator.line_user_id)
+    before = Photo.objects.get(complaint=dispatched.complaint, stage=Photo.Stage.BEFORE)
+    image = Image.open(before.image.open("rb")).convert("RGB").resize((190, 142))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=55)
+    send(ev.postback(me, f"action=report&a={dispatched.pk}"))
+    line_stub.add_content("resaved", buf.getvalue())
+    send(ev.image(me, "resaved"))
+    after = Photo.objects.get(stage=Photo.Stage.AFTER)
+    assert after.sha256 != before.sha256 and "reused" in after.flags
+    assert TimelineEntry.objects.filter(assignment=dispatched, kind="note", data__similar_to=before.pk).exists()
+
+
+def test_a_genuinely_different_result_photo_is_not_flagged_as_reused(dispatched, send, line_stub, coordinator):
+    me = ev.user(coordinator.line_user_id)
+    send(ev.postback(me, f"action=report&a={dispatched.pk}"))
+    send(ev.location(me, 13.7300, 100.5400))
+    line_stub.add_content("new", ev.photo(2024))
+    send(ev.image(me, "new"))
+    assert Photo.objects.get(stage=Photo.Stage.AFTER).flags == []
