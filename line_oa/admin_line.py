@@ -25,8 +25,9 @@ from .outbox import enqueue
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "event_type", "source_type", "source_id", "status", "attempts", "short_error")
-    list_filter = ("status", "event_type", "source_type", "is_redelivery")
-    search_fields = ("webhook_event_id", "source_id", "user_id")
+    # No filter on event_type/source_type: Django would scan the table for their DISTINCT values.
+    list_filter = ("status", "is_redelivery")
+    search_fields = ("=webhook_event_id", "=source_id", "=user_id", "=event_type")
     date_hierarchy = "received_at"
     actions = ["reprocess"]
     readonly_fields = [f.name for f in WebhookEvent._meta.fields]
