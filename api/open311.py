@@ -23,6 +23,7 @@ from django.db import DataError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
@@ -352,3 +353,9 @@ class RequestDetailView(Open311View):
             raise Open311Error(404, f"ไม่พบเรื่อง / service_request_id {request_id} not found")
         # The spec answers a single request as a one-element list.
         return render(fmt, data, root="service_requests", item="request")
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return render(fmt, [{"code": 404, "description": "ไม่พบ / not found"}], root="errors", item="error", status=404)

@@ -22,5 +22,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/", include(router.urls)),
     # Anything else under /api/ is a 404 in the API's JSON error shape, not Django's HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # [\s\S]: also paths with a newline in them
 ]

@@ -99,3 +99,9 @@ def test_open311_refuses_nul_and_odd_offsets_politely(anon, case):
     assert anon.get("/open311/v2/requests/2569%00.json").status_code == 400
     response = anon.get("/open311/v2/requests.json", {"start_date": "2026-11-01T00:00:00+18:27"})
     assert response.status_code == 200
+
+
+def test_a_newline_in_an_unknown_path_is_still_a_json_404(officer_api, db):
+    response = officer_api.get("/api/v1/agencies/a.%0Ab/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

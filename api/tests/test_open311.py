@@ -244,3 +244,10 @@ def test_at_most_100_ids_per_request(anon, db):
 def test_jurisdiction_id_is_accepted_and_ignored(anon, case):
     data = anon.get(f"{BASE}/requests.json", {"jurisdiction_id": "bangkok.go.th"}).json()
     assert [i["service_request_id"] for i in data] == [case.reference]
+
+
+def test_unknown_open311_paths_answer_in_the_spec_shape(anon, db):
+    response = anon.get(f"{BASE}/nothing.xml")
+    assert response.status_code == 404
+    assert ET.fromstring(response.content).find("error/code").text == "404"
+    assert anon.get(f"{BASE}/requests/a/b.json").json()[0]["code"] == 404
