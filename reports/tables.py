@@ -138,7 +138,9 @@ AGENCY_SORTS = {"name", *AGENCY_KEYS}
 
 
 def agency_table(month: dt.date, now: dt.datetime, sort: str = "dispatched", descending: bool = True) -> Table:
-    figures = queries.assignment_figures(AssignmentFact.objects.filter(month=month), "agency", now, photos=True)
+    figures = queries.assignment_figures(
+        AssignmentFact.objects.filter(month=month), "agency", now, photos=True, cache=(f"agency:{month:%Y%m}", [month])
+    )
     names = dict(Agency.objects.filter(pk__in=figures).values_list("pk", "name_th"))
     rows = [{"id": pk, "name": names.get(pk, str(pk)), **row} for pk, row in figures.items()]
     sort = sort if sort in AGENCY_SORTS else "dispatched"

@@ -255,3 +255,13 @@ def test_figures_that_depend_on_now_are_never_taken_from_the_cache(october):
     early = queries.month_overview([OCT], at(2026, 10, 20, 8, 10))[OCT]
     assert early["overdue"] == 1
     assert queries.month_overview([OCT], NOW)[OCT]["overdue"] == 2
+
+
+def test_the_periodic_task_rebuilds_facts_and_warms_the_page_cache(october):
+    from reports.models import FigureCache
+    from reports.tasks import refresh_facts
+
+    refresh_facts.delay()
+    assert AssignmentFact.objects.count() == 8
+    assert FigureCache.objects.filter(key__startswith="pct:agency:").exists()
+    assert FigureCache.objects.filter(key__startswith="counts:month:").exists()
