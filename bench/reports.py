@@ -232,7 +232,7 @@ def main() -> None:
     month_cases = list(
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
         .filter(assignments__isnull=False)
-        .values_list("pk", flat=True)[: 20 * (args.runs + 5)]
+        .values_list("pk", flat=True)[: 20 * (4 * args.runs + 20)]
     )
     cursor_pos = [0]
 
@@ -241,6 +241,7 @@ def main() -> None:
         # a history row each and a moved updated_at, as every workflow step writes.
         ids = month_cases[cursor_pos[0] : cursor_pos[0] + 20]
         cursor_pos[0] += 20
+        assert len(ids) == 20, "ran out of cases to change"
         now = timezone.now()
         TimelineEntry.objects.bulk_create(
             [TimelineEntry(complaint_id=c, kind=TimelineEntry.Kind.NOTE, text="bench", created_at=now) for c in ids]
