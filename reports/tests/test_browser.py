@@ -30,9 +30,9 @@ DRAWN_PIXELS = """(id) => {
 
 
 @pytest.fixture
-def page(live_server, client, executive, october):
+def page(live_server, client, executive, october, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM work is done by now.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     client.force_login(executive)
