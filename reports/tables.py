@@ -453,3 +453,22 @@ def survey_comments(month: dt.date) -> list[dict]:
         .order_by("-answered_at")
         .values("score", "comment", "coordinator__agency__name_th", "answered_at")[:50]
     )
+
+
+def survey_comments_table(month: dt.date) -> Table:
+    rows = [
+        {
+            "score": c["score"],
+            "comment": c["comment"],
+            "agency": c["coordinator__agency__name_th"],
+            "answered": thai_date(c["answered_at"]),
+        }
+        for c in survey_comments(month)
+    ]
+    columns = [
+        Column("score", "คะแนน (1–5)", "int"),
+        Column("comment", "ความคิดเห็น"),
+        Column("agency", "หน่วยงาน"),
+        Column("answered", "ตอบเมื่อ"),
+    ]
+    return Table("survey_comments", "ความคิดเห็นของผู้ประสานงาน", columns, rows)

@@ -366,6 +366,7 @@ EXPORTS = {
     "channels_normal": lambda month, now, request: tables.channel_table(month, now, best=False),
     "line_vs_rest": lambda month, now, request: tables.line_vs_rest_table(month, now, tables.channel_table(month, now)),
     "survey": lambda month, now, request: tables.survey_table(month),
+    "survey_comments": lambda month, now, request: tables.survey_comments_table(month),
     "agency_open": lambda month, now, request: tables.slowest_open_table(_agency_id(request), month, now),
     "agency_trend": lambda month, now, request: tables.trend_table(month, now, agency_id=_agency_id(request)),
 }

@@ -158,3 +158,18 @@ def test_survey_page_shows_the_month_average_and_comments(client, executive, rou
     body = client.get(reverse("reports:survey"), {"month": "2026-10"}).content.decode()
     assert "4.00" in body and "ดีมาก" in body
     assert coordinator.name not in body
+
+
+def test_survey_comments_export_without_coordinator_names(client, executive, round_, coordinator, supervisor):
+    import csv
+    import io
+
+    svc.send_survey(survey=round_, by=supervisor)
+    svc.answer_score(coordinator=coordinator, survey_id=round_.pk, score=2)
+    svc.take_comment(coordinator=coordinator, text="แจ้งเตือนถี่เกินไป")
+    client.force_login(executive)
+    response = client.get(reverse("reports:export", args=["survey_comments", "csv"]), {"month": "2026-10"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["คะแนน (1–5)", "ความคิดเห็น", "หน่วยงาน", "ตอบเมื่อ"]
+    assert rows[1][:3] == ["2", "แจ้งเตือนถี่เกินไป", coordinator.agency.name_th]
+    assert coordinator.name not in response.content.decode("utf-8-sig")
