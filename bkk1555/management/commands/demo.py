@@ -75,7 +75,7 @@ class Command(BaseCommand):
         # The simulator's fake LINE API is served by the web process: the worker must reach it there.
         env.setdefault("PUBLIC_BASE_URL", f"http://{addr}")
         if not settings.REDIS_URL:
-            for folder in ("queue", "processed"):
+            for folder in ("queue", "processed", "control"):
                 (settings.VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         py = sys.executable
         celery = [py, "-m", "celery", "-A", "bkk1555"]
