@@ -1,39 +1,14 @@
 """Races between real concurrent database connections (PostgreSQL; SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from complaints import workflow
 from complaints.errors import AlreadyAcknowledged, TransitionRefused
 from complaints.models import Assignment, Complaint, TimelineEntry
+from testing.concurrency import race
 from testing.factories import AgencyFactory, CoordinatorFactory, make_complaint
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(n, fn):
-    """Run fn(i) in n threads that start together; return results or exceptions."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:  # noqa: BLE001 - collected for assertions
-            results[i] = exc
-        finally:
-            connection.close()
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_reference_numbers_have_no_gaps_or_duplicates_under_concurrency(best_category, district_office):

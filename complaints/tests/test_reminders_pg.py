@@ -4,37 +4,16 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from complaints import reminders, workflow
 from complaints.models import Assignment, Reminder, TimelineEntry
 from line_oa.models import OutboxMessage
+from testing.concurrency import race
 from testing.factories import AgencyFactory, CoordinatorFactory, make_complaint
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(n, fn):
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:  # noqa: BLE001 - collected for assertions
-            results[i] = exc
-        finally:
-            connection.close()
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.fixture
