@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.admin_utils import ReadOnlyMixin
+
 from .models import Agency, Coordinator, District, Subdistrict, Zone
 
 
@@ -99,17 +101,8 @@ class CoordinatorAdmin(admin.ModelAdmin):
         return obj.is_reachable
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Reference data: loaded from the reference files, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Zone)

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.admin_utils import ReadOnlyMixin
 from bkk1555.thaidate import thai_datetime
 
 from . import workflow
@@ -69,7 +70,7 @@ def age_text(since, now) -> str:
     return _("%(d)d วัน") % {"d": minutes // (24 * 60)}
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
     """Read-only: assignments change only through the workflow (the actions on the case page)."""
 
     model = Assignment
@@ -96,15 +97,6 @@ class AssignmentInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agency")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)
@@ -492,19 +484,10 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only record of overdue reminders: written by the sweep only."""
 
     list_display = ("assignment", "stage", "level", "due_at", "created_at")
     list_filter = ("stage", "level")
     list_select_related = ("assignment",)
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
