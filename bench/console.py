@@ -36,6 +36,8 @@ LIST = "/admin/complaints/complaint/"
 
 
 def scenarios() -> list[tuple[str, str]]:
+    if not Complaint.objects.filter(pk__gt=0)[1000:1001].exists():
+        sys.exit("Too few complaints: seed first with bench/seed.py and set DATABASE_URL to that database.")
     phone = Complaint.objects.order_by("-id").values_list("complainant_phone", flat=True).first()
     reference = Complaint.objects.order_by("-id").values_list("reference", flat=True)[1000]
     return [
