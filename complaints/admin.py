@@ -241,10 +241,10 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
                         "reference",
                         "status",
                         "is_best",
-                        "received_at",
+                        "received_at_th",
                         "created_by",
                         "duplicate_of",
-                        "closed_at",
+                        "closed_at_th",
                     )
                 },
             ),
@@ -262,10 +262,10 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
             "status",
             "is_best",
             "category",
-            "received_at",
+            "received_at_th",
             "created_by",
             "duplicate_of",
-            "closed_at",
+            "closed_at_th",
             "map_link",
             "photo_thumbnails",
             "timeline",
@@ -278,6 +278,14 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
             "received_at": timezone.localtime().replace(second=0, microsecond=0),
             **super().get_changeform_initial_data(request),
         }
+
+    @admin.display(description=_("รับเรื่องเมื่อ"))
+    def received_at_th(self, obj):
+        return thai_datetime(obj.received_at)
+
+    @admin.display(description=_("ปิดเรื่องเมื่อ"))
+    def closed_at_th(self, obj):
+        return thai_datetime(obj.closed_at) or "-"
 
     @admin.display(description=_("ชื่อผู้ร้อง"))
     def masked_name(self, obj):
