@@ -315,8 +315,16 @@ def acknowledge(*, assignment: Assignment, by: Actor, name: str = "", at: dt.dat
     assignment.acknowledged_at = now
     assignment.acknowledged_by = by if isinstance(by, Coordinator) else None
     assignment.acknowledged_by_name = name or actor_name(by)
+    assignment.escalation_level = 0  # the stage that was late is done; the next one starts unescalated
     assignment.save(
-        update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_by_name", "updated_at"]
+        update_fields=[
+            "status",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledged_by_name",
+            "escalation_level",
+            "updated_at",
+        ]
     )
     log(
         complaint=assignment.complaint,
@@ -354,8 +362,16 @@ def report_progress(*, assignment: Assignment, by: Actor, text: str, at: dt.date
         )
     if assignment.status in (A.DISPATCHED, A.ACKNOWLEDGED):
         assignment.status = A.IN_PROGRESS
+        assignment.escalation_level = 0
         assignment.save(
-            update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_by_name", "updated_at"]
+            update_fields=[
+                "status",
+                "acknowledged_at",
+                "acknowledged_by",
+                "acknowledged_by_name",
+                "escalation_level",
+                "updated_at",
+            ]
         )
         refresh_status(assignment.complaint, at=now)
     return log(complaint=assignment.complaint, kind=K.PROGRESS, by=by, assignment=assignment, text=text, at=now)
@@ -370,7 +386,8 @@ def mark_made_safe(*, assignment: Assignment, by: Actor, note: str = "", at: dt.
     now = at or timezone.now()
     assignment.status = A.MADE_SAFE
     assignment.made_safe_at = now
-    assignment.save(update_fields=["status", "made_safe_at", "updated_at"])
+    assignment.escalation_level = 0
+    assignment.save(update_fields=["status", "made_safe_at", "escalation_level", "updated_at"])
     log(complaint=assignment.complaint, kind=K.MADE_SAFE, by=by, assignment=assignment, text=note, at=now)
     refresh_status(assignment.complaint, at=now)
     return assignment
@@ -393,7 +410,10 @@ def resolve(*, assignment: Assignment, by: Actor, note: str = "", at: dt.datetim
     assignment.first_resolved_at = assignment.first_resolved_at or now
     if note:
         assignment.result_note = note
-    assignment.save(update_fields=["status", "resolved_at", "first_resolved_at", "result_note", "updated_at"])
+    assignment.escalation_level = 0
+    assignment.save(
+        update_fields=["status", "resolved_at", "first_resolved_at", "result_note", "escalation_level", "updated_at"]
+    )
     log(complaint=assignment.complaint, kind=K.RESOLVED, by=by, assignment=assignment, text=note, at=now)
     refresh_status(assignment.complaint, at=now)
     return assignment
@@ -536,7 +556,18 @@ def reopen(
         a.verified_at = None
         a.resolve_due_at = deadlines["resolve_due_at"]
         a.reopen_count += 1
-        a.save(update_fields=["status", "resolved_at", "verified_at", "resolve_due_at", "reopen_count", "updated_at"])
+        a.escalation_level = 0
+        a.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "verified_at",
+                "resolve_due_at",
+                "reopen_count",
+                "escalation_level",
+                "updated_at",
+            ]
+        )
         log(complaint=complaint, kind=K.REOPENED, by=by, assignment=a, text=reason, at=now)
         notify.assignment_changed(a, f"ศูนย์ฯ เปิดเรื่องใหม่: {reason}")
     refresh_status(complaint, at=now)

@@ -292,3 +292,12 @@ def test_workflow_error_speaks_english_when_asked(assignment, officer):
         assert str(err.value) == err.value.en
     with translation.override("th"):
         assert str(err.value) == err.value.th
+
+
+def test_escalation_flag_clears_when_the_late_stage_is_done(assignment, coordinator):
+    Assignment.objects.filter(pk=assignment.pk).update(escalation_level=3)
+    workflow.acknowledge(assignment=assignment, by=coordinator)
+    assert Assignment.objects.get(pk=assignment.pk).escalation_level == 0
+    Assignment.objects.filter(pk=assignment.pk).update(escalation_level=2)
+    workflow.mark_made_safe(assignment=assignment, by=coordinator)
+    assert Assignment.objects.get(pk=assignment.pk).escalation_level == 0
