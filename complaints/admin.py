@@ -370,7 +370,8 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
             except WorkflowError as exc:
                 self.message_user(request, f"{complaint.reference}: {exc.message}", messages.ERROR)
         if ok:
-            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
+            text = done(ok) if callable(done) else done % {"n": ok}
+            self.message_user(request, text, messages.SUCCESS)
         return ok
 
     def _ask(self, request, queryset, form, title, action):
@@ -434,7 +435,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda c: workflow.mark_duplicate(complaint=c, of=original, by=request.user),
-            _("ทำเครื่องหมายเป็นเรื่องซ้ำของ ") + original.reference + " %(n)d " + _("เรื่อง"),
+            lambda n: _("ทำเครื่องหมาย %(n)d เรื่องเป็นเรื่องซ้ำของ %(ref)s") % {"n": n, "ref": original.reference},
         )
         return self._next(request)
 

@@ -224,7 +224,7 @@ def test_supervisor_marks_a_duplicate_of_an_original_by_reference(client, superv
     copy = make_complaint(category=normal_category)
     client.force_login(supervisor)
     response = act(client, "mark_duplicate_selected", copy, apply="1", original=original.reference)
-    assert f"ทำเครื่องหมายเป็นเรื่องซ้ำของ {original.reference}" in messages_of(response)
+    assert f"เรื่องเป็นเรื่องซ้ำของ {original.reference}" in messages_of(response)
     copy.refresh_from_db()
     assert copy.status == Complaint.Status.DUPLICATE and copy.duplicate_of == original
 
