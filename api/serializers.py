@@ -22,6 +22,19 @@ from complaints.pii import can_see_pii, mask_name, mask_phone
 from .fields import CodeRelatedField
 
 
+def coordinate(limit: int, **kwargs) -> serializers.DecimalField:
+    """An optional latitude (limit 90) or longitude (limit 180) in degrees, as the models store them."""
+    return serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal(-limit),
+        max_value=Decimal(limit),
+        required=False,
+        allow_null=True,
+        **kwargs,
+    )
+
+
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name_th = serializers.CharField(read_only=True)
@@ -184,24 +197,8 @@ class ComplaintCreateSerializer(serializers.Serializer):
     subdistrict = CodeRelatedField(
         slug_field="code", queryset=Subdistrict.objects.all(), required=False, allow_null=True, default=None
     )
-    lat = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("-90"),
-        max_value=Decimal("90"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    lng = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("-180"),
-        max_value=Decimal("180"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    lat = coordinate(90, default=None)
+    lng = coordinate(180, default=None)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
@@ -274,22 +271,8 @@ class PhotoUploadSerializer(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=False)
     stage = serializers.ChoiceField(choices=Photo.Stage.choices, default=Photo.Stage.BEFORE)
     assignment = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True)
-    lat = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("-90"),
-        max_value=Decimal("90"),
-        required=False,
-        allow_null=True,
-    )
-    lng = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("-180"),
-        max_value=Decimal("180"),
-        required=False,
-        allow_null=True,
-    )
+    lat = coordinate(90)
+    lng = coordinate(180)
 
 
 class RerouteSerializer(serializers.Serializer):
