@@ -208,6 +208,11 @@ def get_group_summary(group_id: str) -> dict:
     return _call(messaging_api().get_group_summary, group_id).to_dict()
 
 
+def get_group_member_count(group_id: str) -> int:
+    """How many people are in the group: LINE bills a push to a group once per member."""
+    return int(_call(messaging_api().get_group_member_count, group_id).count)
+
+
 def get_quota() -> dict:
     """{'type': 'limited'|'none', 'value': monthly limit, 'totalUsage': pushes counted this month}."""
     api = messaging_api()

@@ -15,8 +15,8 @@ request, else uuid5(row UUID, "unit-<i>") — stable across retries because the
 row's recipient list never changes.
 
 Billing (LINE counts pushed messages per recipient): a multicast counts its
-user ids, a push to a user counts 1, a push to a group counts 1 as well — the
-client has no member-count call, so group pushes are undercounted (documented).
+user ids, a push to a user counts 1, a push to a group counts its members (asked
+from LINE after the push; 1 when LINE cannot say).
 """
 
 from __future__ import annotations
@@ -74,6 +74,17 @@ def units(message: OutboxMessage) -> list[Unit]:
 
 
 def billed(unit: Unit) -> int:
+    """Messages LINE bills for a delivered unit: one per user; a group push once per member.
+
+    The member count is asked after the push succeeded and only for billing: if LINE
+    cannot say (bot left the group, LINE busy), the group counts 1 and delivery is unaffected.
+    """
+    if unit.kind == "push" and unit.to[0][:1] in ("C", "R"):
+        try:
+            return max(client.get_group_member_count(unit.to[0]), 1)
+        except client.LineError:
+            log.info("Member count of %s unknown; billing it as 1", unit.to[0])
+            return 1
     return len(unit.to)
 
 

@@ -127,6 +127,11 @@ def api(request: HttpRequest, rest: str) -> HttpResponse:
         agency = Agency.objects.filter(line_group_id=parts[1]).first()
         name = agency.line_group_name if agency and agency.line_group_name else f"กลุ่ม {parts[1][-4:]}"
         return _json(200, {"groupId": parts[1], "groupName": name})
+    if parts[:1] == ["group"] and len(parts) == 4 and parts[2:] == ["members", "count"]:
+        agency = Agency.objects.filter(line_group_id=parts[1]).first()
+        if agency is None:
+            return _json(404, {"message": "Not found"})
+        return _json(200, {"count": Coordinator.objects.filter(agency=agency, is_active=True).count() or 1})
     if rest.strip("/") == "message/quota":
         return _json(200, {"type": "limited", "value": 15000})
     if rest.strip("/") == "message/quota/consumption":

@@ -158,6 +158,8 @@ class LineStub:
         self.contents: dict[str, tuple[bytes, str]] = {}
         self.profiles: dict[str, dict] = {}
         self.groups: dict[str, dict] = {}
+        # Member counts by group id; a group not listed answers 404 (as when the bot is not in it).
+        self.group_members: dict[str, int] = {}
         self.quota = {"type": "limited", "value": 15000}
         self.used_reply_tokens: set[str] = set()
         self.accepted_keys: dict[str, str] = {}
@@ -312,6 +314,13 @@ class LineStub:
                     {},
                     self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}", "language": "th"},
                 )
+            m = re.fullmatch(r"/v2/bot/group/([^/]+)/members/count", path)
+            if m:
+                with self._lock:
+                    count = self.group_members.get(m.group(1))
+                if count is None:
+                    return 404, {}, {"message": "Not found"}
+                return 200, {}, {"count": count}
             m = re.fullmatch(r"/v2/bot/group/([^/]+)/summary", path)
             if m:
                 gid = m.group(1)

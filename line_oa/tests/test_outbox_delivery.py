@@ -166,7 +166,17 @@ def test_groups_are_pushed_one_by_one_and_users_multicast(line_stub):
     [multi] = line_stub.requests_to(MULTICAST)
     assert multi.body["to"] == ["U1", "U2"]
     message.refresh_from_db()
-    assert message.recipients_count == 4  # a group counts 1: the client cannot count its members
+    assert message.recipients_count == 4  # LINE cannot count these groups' members (404): 1 each
+
+
+def test_a_group_push_is_billed_once_per_member(line_stub):
+    group = "C" + "3" * 32
+    line_stub.group_members[group] = 8
+    message = row([group, "U1"])
+    assert delivery.deliver(message.pk).status == "sent"
+    message.refresh_from_db()
+    assert message.recipients_count == 9  # 8 members of the group + 1 user
+    assert sorted(r.body["to"] for r in line_stub.requests_to(PUSH)) == sorted([group, "U1"])
 
 
 def test_a_retry_after_a_partial_send_does_not_deliver_the_first_batch_twice(line_stub):

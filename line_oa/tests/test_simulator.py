@@ -68,3 +68,16 @@ def test_walk_the_whole_loop_in_the_simulator(demo, client, officer, coordinator
     assert any("แก้ไขเสร็จแล้ว" in t for t in texts)
     fragment = client.get(base + "&fragment=1").content.decode()
     assert "แก้ไขเสร็จแล้ว" in fragment
+
+
+def test_the_fake_api_counts_a_bound_groups_members(client, settings, coordinator):
+    settings.DEMO_MODE = True
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "demo-token"
+    agency = coordinator.agency
+    agency.line_group_id = "C" + "7" * 32
+    agency.save()
+    auth = {"HTTP_AUTHORIZATION": "Bearer demo-token"}
+    r = client.get(f"/line/simulator/api/v2/bot/group/{agency.line_group_id}/members/count", **auth)
+    assert r.status_code == 200 and r.json() == {"count": 1}
+    r = client.get("/line/simulator/api/v2/bot/group/C" + "0" * 32 + "/members/count", **auth)
+    assert r.status_code == 404
