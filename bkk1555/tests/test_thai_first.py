@@ -30,3 +30,21 @@ def test_an_unknown_language_cookie_falls_back_to_thai(client, officer):
     client.force_login(officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert client.get("/admin/").headers["Content-Language"] == "th"
+
+
+@pytest.mark.django_db
+def test_home_sends_executives_to_reports_and_officers_to_the_console(client, officer, executive):
+    client.force_login(executive)
+    assert client.get("/").url == "/reports/"
+    client.force_login(officer)
+    assert client.get("/").url == "/admin/"
+    client.logout()
+    assert client.get("/").url == "/admin/"
+
+
+@pytest.mark.django_db
+def test_the_admin_header_links_to_reports_only_for_those_who_may_read_them(client, officer, supervisor):
+    client.force_login(supervisor)
+    assert 'href="/reports/"' in client.get("/admin/").content.decode()
+    client.force_login(officer)
+    assert 'href="/reports/"' not in client.get("/admin/").content.decode()
