@@ -16,6 +16,7 @@ import math
 import imagehash
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -61,19 +62,46 @@ def distance_metres(lat1, lng1, lat2, lng2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def guard_flags(*, complaint: Complaint, stage: str, sha256: str, phash: str, lat, lng) -> list[str]:
-    """The fake-fix guard's findings for a result photo (empty when nothing is suspicious)."""
-    if stage != Photo.Stage.AFTER:
-        return []
-    flags = []
-    if Photo.objects.filter(sha256=sha256).exists() or (phash and Photo.objects.filter(phash=phash).exists()):
-        flags.append("reused")
+NEAR_DUPLICATE_BITS = 8  # Hamming distance of 64-bit perceptual hashes that counts as "the same picture"
+NEAR_DUPLICATE_DAYS = 365
+NEAR_DUPLICATE_CANDIDATES = 20_000
+
+
+def similar_photo(*, complaint: Complaint, sha256: str, phash: str) -> tuple[int, int] | None:
+    """(photo id, complaint id) of an earlier photo this one repeats, else None.
+
+    The same bytes or the same perceptual hash anywhere; or a near-identical picture
+    (re-saved, resized, re-compressed: within a few bits) among this case's photos and
+    its district's photos of the last year.
+    """
+    same = Q(sha256=sha256) | Q(phash=phash) if phash else Q(sha256=sha256)
+    exact = Photo.objects.filter(same).values_list("pk", "complaint_id").first()
+    if exact or not phash:
+        return exact
+    nearby = Q(complaint=complaint)
+    if complaint.district_id:
+        since = timezone.now() - dt.timedelta(days=NEAR_DUPLICATE_DAYS)
+        nearby |= Q(complaint__district_id=complaint.district_id, created_at__gte=since)
+    mine = imagehash.hex_to_hash(phash)
+    candidates = (
+        Photo.objects.filter(nearby)
+        .exclude(phash="")
+        .order_by("-created_at")
+        .values_list("pk", "phash", "complaint_id")[:NEAR_DUPLICATE_CANDIDATES]
+    )
+    for pk, other, complaint_id in candidates:
+        if mine - imagehash.hex_to_hash(other) <= NEAR_DUPLICATE_BITS:
+            return pk, complaint_id
+    return None
+
+
+def location_flags(*, complaint: Complaint, lat, lng) -> list[str]:
     if lat is None or lng is None:
-        flags.append("no_location")
-    elif complaint.lat is not None and complaint.lng is not None:
+        return ["no_location"]
+    if complaint.lat is not None and complaint.lng is not None:
         if distance_metres(lat, lng, complaint.lat, complaint.lng) > NEAR_SITE_METRES:
-            flags.append("far_from_site")
-    return flags
+            return ["far_from_site"]
+    return []
 
 
 FLAG_TEXT = {
@@ -103,6 +131,11 @@ def add_photo(
     sha256 = hashlib.sha256(content).hexdigest()
     upright = ImageOps.exif_transpose(image).convert("RGB")
     phash = str(imagehash.phash(upright))
+    similar = None
+    flags: list[str] = []
+    if stage == Photo.Stage.AFTER:  # the fake-fix guard looks at result photos only
+        similar = similar_photo(complaint=complaint, sha256=sha256, phash=phash)
+        flags = (["reused"] if similar else []) + location_flags(complaint=complaint, lat=lat, lng=lng)
     thumb = upright.copy()
     thumb.thumbnail(THUMB_SIZE)
     buf = io.BytesIO()
@@ -117,7 +150,7 @@ def add_photo(
         height=upright.height,
         lat=lat,
         lng=lng,
-        flags=guard_flags(complaint=complaint, stage=stage, sha256=sha256, phash=phash, lat=lat, lng=lng),
+        flags=flags,
         created_at=at or timezone.now(),
         **{f"uploaded_by_{k.split('_', 1)[1]}": v for k, v in _actor_fields(by).items()},
     )
@@ -134,4 +167,39 @@ def add_photo(
         data={"photo": photo.pk, "stage": stage, "flags": photo.flags},
         at=photo.created_at,
     )
+    if similar:
+        # Which earlier photo it repeats, for the officer who verifies the result.
+        log(
+            complaint=complaint,
+            kind=TimelineEntry.Kind.NOTE,
+            assignment=assignment,
+            text=FLAG_TEXT["reused"],
+            data={"photo": photo.pk, "flags": photo.flags, "similar_to": similar[0], "similar_case": similar[1]},
+            at=photo.created_at,
+        )
     return photo
+
+
+@transaction.atomic
+def apply_location(*, assignment: Assignment, since: dt.datetime, lat, lng) -> list[Photo]:
+    """A location sent after the result photos: give it to the assignment's result photos since
+    `since` that have none, and re-judge their location flags. Returns the photos now far from the site."""
+    far = []
+    photos = Photo.objects.select_for_update().filter(
+        assignment=assignment, stage=Photo.Stage.AFTER, lat__isnull=True, created_at__gte=since
+    )
+    for photo in photos:
+        kept = [f for f in photo.flags if f not in ("no_location", "far_from_site")]
+        photo.flags = kept + location_flags(complaint=assignment.complaint, lat=lat, lng=lng)
+        photo.lat, photo.lng = lat, lng
+        photo.save(update_fields=["lat", "lng", "flags"])
+        if "far_from_site" in photo.flags:
+            far.append(photo)
+            log(
+                complaint=assignment.complaint,
+                kind=TimelineEntry.Kind.NOTE,
+                assignment=assignment,
+                text=FLAG_TEXT["far_from_site"],
+                data={"photo": photo.pk, "flags": photo.flags},
+            )
+    return far

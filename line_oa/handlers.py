@@ -54,7 +54,7 @@ from bkk1555.thaidate import thai_datetime
 from complaints import workflow
 from complaints.errors import InvalidImage, WorkflowError
 from complaints.models import Assignment, Photo, TimelineEntry
-from complaints.photos import FLAG_TEXT, MAX_BYTES, NEAR_SITE_METRES, add_photo, distance_metres
+from complaints.photos import MAX_BYTES, NEAR_SITE_METRES, add_photo, apply_location, distance_metres
 
 from . import client, messages
 from .models import LINK_CODE_ALPHABET, Conversation, InboxMessage, LinkAttempt, LinkCode, OutboxMessage
@@ -610,7 +610,6 @@ def _attach_media(sender: Sender, conv: Conversation, assignment: Assignment, me
         )
     except InvalidImage as exc:
         return f"{exc.th} กรุณาส่งเป็นรูปภาพ (JPEG หรือ PNG) อีกครั้ง"
-    _flag_near_duplicates(photo, assignment)
     count = assignment.photos.filter(stage=Photo.Stage.AFTER).count()
     line = f"ได้รับรูปผลการดำเนินการเรื่อง {assignment.complaint.reference} แล้ว (รวม {count} รูป)"
     if "no_location" in photo.flags:
@@ -659,47 +658,6 @@ def _attach_file(sender: Sender, assignment: Assignment, message: dict) -> str:
         data={"file": path, "sha256": digest, "bytes": len(content), "from": sender.display_name()},
     )
     return f"ได้รับ{'วิดีโอ' if claimed == 'video' else 'ไฟล์'}ของเรื่อง {assignment.complaint.reference} แล้ว"
-
-
-NEAR_DUPLICATE_BITS = 8  # Hamming distance of 64-bit perceptual hashes that counts as "the same picture"
-NEAR_DUPLICATE_DAYS = 365
-NEAR_DUPLICATE_CANDIDATES = 20_000
-
-
-def _flag_near_duplicates(photo: Photo, assignment: Assignment) -> None:
-    """The fake-fix guard beyond identical hashes: a result photo whose perceptual hash is
-    within a few bits of this case's own photos, or of another case's photo in the same
-    district this year (re-saved, cropped or re-compressed), is flagged "reused"."""
-    import imagehash
-    from django.db.models import Q
-
-    if "reused" in photo.flags or not photo.phash:
-        return
-    complaint = assignment.complaint
-    nearby = Q(complaint=complaint)
-    if complaint.district_id:
-        since = timezone.now() - dt.timedelta(days=NEAR_DUPLICATE_DAYS)
-        nearby |= Q(complaint__district_id=complaint.district_id, created_at__gte=since)
-    mine = imagehash.hex_to_hash(photo.phash)
-    candidates = (
-        Photo.objects.filter(nearby)
-        .exclude(pk=photo.pk)
-        .exclude(phash="")
-        .order_by("-created_at")
-        .values_list("pk", "phash", "complaint_id")[:NEAR_DUPLICATE_CANDIDATES]
-    )
-    for pk, phash, complaint_id in candidates:
-        if mine - imagehash.hex_to_hash(phash) <= NEAR_DUPLICATE_BITS:
-            photo.flags = [*photo.flags, "reused"]
-            Photo.objects.filter(pk=photo.pk).update(flags=photo.flags)
-            workflow.log(
-                complaint=complaint,
-                kind=TimelineEntry.Kind.NOTE,
-                assignment=assignment,
-                text=FLAG_TEXT["reused"],
-                data={"photo": photo.pk, "flags": photo.flags, "similar_to": pk, "similar_case": complaint_id},
-            )
-            return
 
 
 def on_media(event, sender: Sender):
@@ -786,33 +744,13 @@ def on_location(event, sender: Sender):
         text=text,
         data={"lat": str(lat), "lng": str(lng), "distance_m": round(distance) if distance is not None else None},
     )
-    _locate_context_photos(conv, assignment, lat, lng, far)
+    apply_location(assignment=assignment, since=conv.started_at, lat=lat, lng=lng)
     body = "บันทึกตำแหน่งแล้ว"
     if distance is not None:
         body += f" (ห่างจุดเกิดเหตุประมาณ {distance:,.0f} ม.)"
     if far:
         body += f"\nตำแหน่งนี้อยู่ห่างจากจุดเกิดเหตุเกิน {NEAR_SITE_METRES} ม. ศูนย์ฯ จะตรวจสอบเพิ่มเติม"
     return reply(event, sender, _t(body, messages.report_quick_replies(assignment)))
-
-
-def _locate_context_photos(conv: Conversation, assignment: Assignment, lat, lng, far: bool) -> None:
-    """The fake-fix guard for photos sent before the location: they get this location and its flag."""
-    photos = Photo.objects.filter(
-        assignment=assignment, stage=Photo.Stage.AFTER, lat__isnull=True, created_at__gte=conv.started_at
-    )
-    for photo in photos:
-        flags = [f for f in photo.flags if f not in ("no_location", "far_from_site")]
-        if far:
-            flags.append("far_from_site")
-        Photo.objects.filter(pk=photo.pk).update(lat=lat, lng=lng, flags=flags)
-        if far:
-            workflow.log(
-                complaint=assignment.complaint,
-                kind=TimelineEntry.Kind.NOTE,
-                assignment=assignment,
-                text=FLAG_TEXT["far_from_site"],
-                data={"photo": photo.pk, "flags": flags},
-            )
 
 
 _HANDLERS = {
