@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -116,7 +117,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             key = idempotency.parse_key(request.headers.get("Idempotency-Key"))
         except idempotency.BadKey:
             return Response(
-                error_body("invalid", fields={"Idempotency-Key": ["1–100 printable ASCII characters"]}), status=400
+                error_body("invalid", fields={"Idempotency-Key": [_("ต้องเป็นอักขระ ASCII ที่พิมพ์ได้ 1–100 ตัว")]}), status=400
             )
         data = self._input(s.ComplaintCreateSerializer)
         try:

@@ -12,10 +12,15 @@ from openpyxl.utils import get_column_letter
 
 from .tables import Table
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 
 def _cell(value):
     if value is None:
         return ""
+    # Free text (survey comments) must not become a live formula in Excel: quote it.
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
 
 

@@ -39,7 +39,7 @@ def parse_month(request, now: dt.datetime) -> dt.date:
     try:
         year, month = (int(x) for x in raw.split("-"))
         first = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return tables.last_full_month(now)
     current = timezone.localtime(now).date().replace(day=1)
     if first > current or first.year < 2000:

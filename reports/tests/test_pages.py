@@ -201,3 +201,16 @@ def test_a_later_change_shows_on_the_next_page_view(client, executive, officer, 
     workflow.acknowledge(assignment=october.c5.assignments.get(), by=officer, at=at(2026, 10, 20, 8, 15))
     body = client.get(url, {"month": "2026-10"}).content.decode()
     assert "100.0%" in body  # the LINE district office: C1, C4 and now C5 within 15 min
+
+
+def test_an_absurd_year_in_the_month_picker_falls_back_instead_of_failing(client, executive, frozen):
+    client.force_login(executive)
+    assert client.get("/reports/?month=99999999999999999999-01").status_code == 200
+
+
+def test_exported_free_text_cannot_become_a_spreadsheet_formula():
+    from reports.exports import _cell
+
+    assert _cell('=HYPERLINK("http://x","y")') == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert _cell("-5 ดีมาก") == "'-5 ดีมาก"
+    assert _cell("ดีมาก") == "ดีมาก" and _cell(-5) == -5 and _cell(None) == ""
