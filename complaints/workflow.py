@@ -22,7 +22,7 @@ from bkk1555.thaidate import be_year, thai_datetime
 from line_oa import notify
 
 from .errors import AlreadyAcknowledged, PhotoRequired, TransitionRefused, WorkflowError, WrongAgency
-from .models import Assignment, Category, Complaint, Photo, ReferenceCounter, TimelineEntry
+from .models import Assignment, Category, Complaint, Photo, ReferenceCounter, Reminder, TimelineEntry
 from .sla import stage_deadlines
 
 Actor = AbstractBaseUser | Coordinator | None
@@ -455,6 +455,11 @@ def reroute(
     assignment = _lock_assignment(assignment)
     if assignment.status in (A.RESOLVED, A.VERIFIED):
         raise _refuse(assignment, "ส่งต่อหน่วยงานใหม่", "re-route")
+    if assignment.rerouted_to_id:
+        raise TransitionRefused(
+            f"การส่งต่อนี้ของเรื่อง {assignment.complaint.reference} ถูกส่งต่อหน่วยงานใหม่ไปแล้ว",
+            f"This assignment of {assignment.complaint.reference} was already re-routed",
+        )
     now = at or timezone.now()
     if assignment.status not in (A.REJECTED, A.CANCELLED):
         assignment.status = A.CANCELLED
@@ -503,6 +508,11 @@ def verify(*, assignment: Assignment, by: Actor, note: str = "", at: dt.datetime
 def close(*, complaint: Complaint, by: Actor, note: str = "", at: dt.datetime | None = None) -> Complaint:
     """Verify every resolved assignment and close the case. Refused while work is open."""
     complaint = _lock_complaint(complaint)
+    if complaint.status in (*_FINAL_COMPLAINT, C.CLOSED):
+        raise TransitionRefused(
+            f"ปิดเรื่อง {complaint.reference} ไม่ได้ เพราะอยู่ในสถานะ “{complaint.get_status_display()}”",
+            f"Cannot close {complaint.reference}: it is '{complaint.status}'",
+        )
     live = list(complaint.assignments.exclude(status__in=(A.REJECTED, A.CANCELLED)).select_related("agency"))
     open_ = [a for a in live if a.status in Assignment.OPEN_STATUSES]
     if not live or open_:
@@ -551,7 +561,10 @@ def reopen(
     deadlines = stage_deadlines(complaint.category, now)
     for a in targets:
         a.complaint = complaint
-        a.status = A.IN_PROGRESS
+        # A hazard already made safe stays safe: only the repair is open again.
+        a.status = A.MADE_SAFE if a.made_safe_at else A.IN_PROGRESS
+        # The resolve deadline starts again, so its reminders may be sent again (history is in the timeline).
+        Reminder.objects.filter(assignment=a, stage=Reminder.Stage.RESOLVE).delete()
         a.resolved_at = None
         a.verified_at = None
         a.resolve_due_at = deadlines["resolve_due_at"]
@@ -633,7 +646,16 @@ def mark_duplicate(*, complaint: Complaint, of: Complaint, by: Actor, at: dt.dat
     """Close a case as a duplicate of another; its open work is called off."""
     if complaint.pk == of.pk:
         raise WorkflowError("เรื่องซ้ำกับตัวเองไม่ได้", "A case cannot duplicate itself")
-    complaint = _lock_complaint(complaint)
+    # Lock both cases in id order, so "A duplicates B" and "B duplicates A" at once cannot both pass.
+    locked = {
+        c.pk: c for c in Complaint.objects.select_for_update().filter(pk__in=[complaint.pk, of.pk]).order_by("pk")
+    }
+    complaint, of = locked[complaint.pk], locked[of.pk]
+    if of.status == C.CANCELLED:
+        raise WorkflowError(
+            f"เรื่อง {of.reference} ถูกยกเลิกแล้ว ให้เลือกเรื่องหลักที่ยังดำเนินการอยู่",
+            f"{of.reference} is cancelled; choose an original case that is still handled",
+        )
     if complaint.status in (*_FINAL_COMPLAINT, C.CLOSED):
         raise TransitionRefused(
             f"ทำเครื่องหมายเรื่องซ้ำไม่ได้ เพราะเรื่อง {complaint.reference} อยู่ในสถานะ “{complaint.get_status_display()}”",

@@ -301,3 +301,49 @@ def test_escalation_flag_clears_when_the_late_stage_is_done(assignment, coordina
     Assignment.objects.filter(pk=assignment.pk).update(escalation_level=2)
     workflow.mark_made_safe(assignment=assignment, by=coordinator)
     assert Assignment.objects.get(pk=assignment.pk).escalation_level == 0
+
+
+def test_a_rejected_assignment_is_rerouted_only_once(assignment, coordinator, officer):
+    workflow.reject(assignment=assignment, by=coordinator, reason="ไม่ใช่เขตนี้")
+    workflow.reroute(assignment=assignment, to_agency=AgencyFactory(code="DOH"), by=officer)
+    with pytest.raises(TransitionRefused):
+        workflow.reroute(assignment=assignment, to_agency=AgencyFactory(code="EXAT"), by=officer)
+    live = assignment.complaint.assignments.exclude(status__in=("rejected", "cancelled"))
+    assert [a.agency.code for a in live] == ["DOH"]
+
+
+def test_close_is_refused_for_a_cancelled_case_with_resolved_work(assignment, coordinator, supervisor, officer):
+    mea = AgencyFactory(code="MEA")
+    [other] = workflow.dispatch(complaint=assignment.complaint, agencies=[mea], by=officer)
+    workflow.acknowledge(assignment=other, by=officer, name="กฟน.")
+    add_photo(complaint=other.complaint, assignment=other, content=jpeg_bytes(seed=5), by=officer, stage="after")
+    workflow.resolve(assignment=other, by=officer)
+    workflow.cancel(complaint=assignment.complaint, by=supervisor, reason="ผู้ร้องขอยกเลิก")
+    with pytest.raises(TransitionRefused):
+        workflow.close(complaint=assignment.complaint, by=officer)
+    other.refresh_from_db()
+    assert other.status == A.RESOLVED
+    assert Complaint.objects.get(pk=assignment.complaint_id).status == C.CANCELLED
+
+
+def test_reopening_work_already_made_safe_keeps_it_safe_and_rearms_resolve_reminders(assignment, coordinator, officer):
+    from complaints.models import Reminder
+
+    workflow.acknowledge(assignment=assignment, by=coordinator)
+    workflow.mark_made_safe(assignment=assignment, by=coordinator)
+    add_photo(complaint=assignment.complaint, assignment=assignment, content=jpeg_bytes(), by=coordinator, stage="after")
+    workflow.resolve(assignment=assignment, by=coordinator)
+    Reminder.objects.create(assignment=assignment, stage="resolve", level=1, due_at=assignment.resolve_due_at)
+    Reminder.objects.create(assignment=assignment, stage="ack", level=1, due_at=assignment.ack_due_at)
+    [a] = workflow.reopen(complaint=assignment.complaint, by=officer, reason="ยังไม่เรียบร้อย")
+    assert a.status == A.MADE_SAFE
+    assert list(Reminder.objects.filter(assignment=a).values_list("stage", flat=True)) == ["ack"]
+
+
+def test_a_cancelled_case_cannot_be_the_original_of_a_duplicate(case, best_category, district_office, supervisor):
+    original = make_complaint(category=best_category, district=district_office.district)
+    workflow.cancel(complaint=original, by=supervisor, reason="ผิดพลาด")
+    with pytest.raises(WorkflowError):
+        workflow.mark_duplicate(complaint=case, of=original, by=supervisor)
+    case.refresh_from_db()
+    assert case.status == C.NEW
