@@ -67,6 +67,7 @@ CONTEXT_TTL = dt.timedelta(hours=2)
 LINK_ATTEMPTS = 5
 LINK_WINDOW = dt.timedelta(minutes=15)
 LIST_COMMANDS = {"งาน", "เรื่องค้าง", "งานค้าง", "รายการ", "เมนู", "รายงานผล"}
+CANCEL_WORDS = {"ยกเลิก"}
 CODE_RE = re.compile(r"^(?:รหัส|ลงทะเบียน|code)?\s*([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})$", re.IGNORECASE)
 
 PostbackFn = Callable[..., list[dict] | None]
@@ -449,10 +450,25 @@ def act_report(event, sender: Sender, assignment: Assignment):
     conv = _conversation(sender)
     _open_context(conv, Conversation.Mode.REPORT, assignment)
     out = []
-    pending, conv.pending_media = list(conv.pending_media), []
+    pending = list(conv.pending_media)
     if pending:
+        # Photos sent before the case was chosen. If LINE cannot hand one over now, keep it
+        # (and the rest) pending rather than lose it: the next รายงานผล attaches it.
+        results, left = [], []
+        for message_id in pending:
+            if left:
+                left.append(message_id)
+                continue
+            try:
+                results.append(_attach_media(sender, conv, assignment, message_id))
+            except client.LineError:
+                left.append(message_id)
+        conv.pending_media = left
         conv.save(update_fields=["pending_media"])
-        results = [_attach_media(sender, conv, assignment, m) for m in pending]
+        if left:
+            results.append(
+                f"ยังดาวน์โหลดรูปจาก LINE ไม่ได้ {len(left)} รูป ระบบจะแนบให้เมื่อกด “รายงานผล” อีกครั้ง หรือส่งรูปใหม่ได้เลย"
+            )
         out.append(messages.text("\n".join(results)))
     lead = (
         f"รายงานผลเรื่อง {assignment.complaint.reference} ({assignment.complaint.category.name_th})\n"
@@ -480,7 +496,7 @@ def act_reject(event, sender: Sender, assignment: Assignment):
         sender,
         _t(
             f"โปรดระบุเหตุผลที่เรื่อง {assignment.complaint.reference} ไม่ใช่ของหน่วยงานนี้ "
-            "(เลือกด้านล่างหรือพิมพ์เอง) ถ้าทราบหน่วยงานที่ถูกต้องโปรดระบุด้วย",
+            "(เลือกด้านล่างหรือพิมพ์เอง) ถ้าทราบหน่วยงานที่ถูกต้องโปรดระบุด้วย หากกดผิดพิมพ์ “ยกเลิก”",
             [messages.qr_message(r) for r in messages.REJECT_REASONS],
         ),
     )
@@ -537,6 +553,12 @@ def on_text(event, sender: Sender):
                 return reply(event, sender, out)
     conv = _conversation(sender)
     assignment = _active_assignment(conv, Conversation.Mode.REJECT)
+    if assignment is not None and (text in LIST_COMMANDS or text in CANCEL_WORDS):
+        # A menu word or ยกเลิก is not a reason: a mistaken "not ours" tap must not reject the case.
+        _close_context(conv)
+        if text in CANCEL_WORDS:
+            return reply(event, sender, _t(f"ยกเลิกแล้ว เรื่อง {assignment.complaint.reference} ยังอยู่กับหน่วยงานนี้"))
+        assignment = None
     if assignment is not None:
         try:
             workflow.reject(assignment=assignment, by=sender.actor_for(assignment), reason=text)

@@ -145,8 +145,15 @@ def process_events(event_ids: list[str]) -> None:
 
 def reprocess(rows) -> int:
     """Admin action: put failed (or stuck) events back to pending and queue them."""
-    ids = [r.webhook_event_id for r in rows if r.status in (S.FAILED, S.PROCESSING, S.PENDING)]
-    WebhookEvent.objects.filter(webhook_event_id__in=ids).update(status=S.PENDING, error="")
+    # Never take an event from a worker that is processing it now: only failed, pending,
+    # or processing rows whose lease ran out (their worker died).
+    lease_over = timezone.now() - PROCESSING_LEASE
+    resettable = Q(status__in=(S.FAILED, S.PENDING)) | Q(status=S.PROCESSING, claimed_at__lt=lease_over)
+    wanted = [r.webhook_event_id for r in rows]
+    ids = list(
+        WebhookEvent.objects.filter(resettable, webhook_event_id__in=wanted).values_list("webhook_event_id", flat=True)
+    )
+    WebhookEvent.objects.filter(resettable, webhook_event_id__in=ids).update(status=S.PENDING, error="")
     for event_id in ids:
         publish([event_id])
     return len(ids)

@@ -392,3 +392,29 @@ def test_a_genuinely_different_result_photo_is_not_flagged_as_reused(dispatched,
     line_stub.add_content("new", ev.photo(2024))
     send(ev.image(me, "new"))
     assert Photo.objects.get(stage=Photo.Stage.AFTER).flags == []
+
+
+def test_a_menu_word_or_cancel_in_reject_mode_does_not_reject_the_case(dispatched, send, line_stub, coordinator):
+    me = ev.user(coordinator.line_user_id)
+    send(ev.postback(me, f"action=reject&a={dispatched.pk}"))
+    send(ev.text(me, "เมนู"))
+    assert Assignment.objects.get(pk=dispatched.pk).status == Assignment.Status.DISPATCHED
+    send(ev.postback(me, f"action=reject&a={dispatched.pk}"))
+    send(ev.text(me, "ยกเลิก"))
+    assert "ยังอยู่กับหน่วยงานนี้" in last_reply_text(line_stub)
+    send(ev.text(me, "ไม่อยู่ในพื้นที่รับผิดชอบ"))  # the context is closed: no longer a reason
+    assert Assignment.objects.get(pk=dispatched.pk).status == Assignment.Status.DISPATCHED
+
+
+def test_photos_sent_before_the_report_survive_line_being_down(dispatched, send, line_stub, coordinator):
+    me = ev.user(coordinator.line_user_id)
+    line_stub.add_content("early", ev.photo(31))
+    send(ev.image(me, "early"))  # no report context yet: kept pending
+    line_stub.fail_next(500, times=5, path="/v2/bot/message/early/content")
+    send(ev.postback(me, f"action=report&a={dispatched.pk}"))
+    assert "ยังดาวน์โหลดรูปจาก LINE ไม่ได้ 1 รูป" in " ".join(r.get("text", "") for r in replies(line_stub))
+    assert not Photo.objects.filter(stage=Photo.Stage.AFTER).exists()
+    line_stub.reset()
+    line_stub.add_content("early", ev.photo(31))
+    send(ev.postback(me, f"action=report&a={dispatched.pk}"))
+    assert Photo.objects.filter(stage=Photo.Stage.AFTER, assignment=dispatched).count() == 1

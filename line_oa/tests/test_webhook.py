@@ -180,3 +180,22 @@ def test_the_web_process_batches_publishes_of_many_requests(monkeypatch):
         time.sleep(0.02)
     time.sleep(0.15)
     assert published == [[f"e{i}{x}" for i in range(5) for x in "ab"]]
+
+
+def test_reprocess_never_takes_an_event_a_live_worker_is_processing(db):
+    from django.utils import timezone
+
+    from line_oa import tasks_webhook
+    from line_oa.models import WebhookEvent
+
+    busy = WebhookEvent.objects.create(
+        webhook_event_id="01LIVEWORKER0000000000000",
+        event_type="follow",
+        payload={},
+        status="processing",
+        claimed_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+    assert tasks_webhook.reprocess([busy]) == 0
+    busy.refresh_from_db()
+    assert busy.status == "processing"
