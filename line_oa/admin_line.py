@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from bkk1555.thaidate import thai_datetime
 
 from . import tasks_webhook
-from .linking import code_ttl
-from .models import LINK_CODE_ALPHABET, InboxMessage, LinkCode, OutboxMessage, WebhookEvent
+from .linking import create_code
+from .models import InboxMessage, LinkCode, OutboxMessage, WebhookEvent
 from .outbox import enqueue
 
 
@@ -139,18 +139,17 @@ class LinkCodeAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        import secrets
-
-        now = timezone.now()
-        with transaction.atomic():
-            stale = LinkCode.objects.filter(kind=obj.kind, agency=obj.agency, used_at__isnull=True, expires_at__gt=now)
-            if obj.coordinator_id:
-                stale = stale.filter(coordinator=obj.coordinator)
-            stale.update(expires_at=now)
-            obj.code = "".join(secrets.choice(LINK_CODE_ALPHABET) for _ in range(8))
-            obj.created_by = request.user
-            obj.expires_at = now + code_ttl()
-            obj.save()
+        created = create_code(
+            coordinator=obj.coordinator,
+            agency=obj.agency if obj.kind == LinkCode.Kind.GROUP else None,
+            by=request.user,
+        )
+        obj.pk, obj.code, obj.expires_at, obj.created_by = (
+            created.pk,
+            created.code,
+            created.expires_at,
+            created.created_by,
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         return redirect(reverse("admin:line_oa_linkcode_change", args=[obj.pk]))

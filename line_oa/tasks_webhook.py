@@ -126,14 +126,17 @@ def process_event(event_id: str) -> str:
         handled = handlers.handle_event(row.payload)
     except Exception as exc:  # noqa: BLE001 - recorded on the row, shown in the admin
         log.exception("LINE event %s (%s) failed", row.webhook_event_id, row.event_type)
-        WebhookEvent.objects.filter(pk=row.pk).update(
+        # Only while our claim holds: a worker whose lease ran out must not overwrite the one that took over.
+        WebhookEvent.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
             status=S.FAILED,
             error=f"{exc.__class__.__name__}: {exc}\n\n{traceback.format_exc()}"[-8000:],
             processed_at=timezone.now(),
         )
         return "failed"
     status = S.DONE if handled else S.IGNORED
-    WebhookEvent.objects.filter(pk=row.pk).update(status=status, error="", processed_at=timezone.now())
+    WebhookEvent.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
+        status=status, error="", processed_at=timezone.now()
+    )
     return status
 
 
