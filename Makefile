@@ -19,9 +19,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	DEMO_MODE=true DEBUG=true $(BIN)/python manage.py demo
 
-## make test: lint, then the whole test suite (PostgreSQL/Redis/Chromium tests skip with a reason when absent)
+## make test: lint, the import contract (.importlinter), then the whole test suite (PostgreSQL/Redis/Chromium tests skip with a reason when absent)
 test: $(STAMP)
 	$(BIN)/ruff check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

@@ -101,6 +101,6 @@ def other_coordinator(db):
 
 @pytest.fixture
 def reference_data(db):
-    from agencies.reference_data import load_all
+    from complaints.reference_data import load_all
 
     load_all()

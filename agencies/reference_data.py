@@ -20,12 +20,12 @@ DATA = Path(__file__).resolve().parent / "reference"
 BANGKOK_PROVINCE = "10"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def rows(name: str) -> list[dict[str, str]]:
     with open(DATA / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def _int_or_none(value: str) -> int | None:
+def int_or_none(value: str) -> int | None:
     value = (value or "").strip()
     return int(float(value)) if value else None
 
@@ -33,12 +33,12 @@ def _int_or_none(value: str) -> int | None:
 @transaction.atomic
 def load_geography() -> None:
     zone_by_name = {}
-    for row in _rows("bkk_zones.csv"):
+    for row in rows("bkk_zones.csv"):
         zone, _ = Zone.objects.update_or_create(
             code=row["zone_code"], defaults={"name_th": row["name_th"], "name_en": row["name_en_bma_gis"]}
         )
         zone_by_name[row["name_th"]] = zone
-    located = {row["code"]: row for row in _rows("bkk_districts.csv")}
+    located = {row["code"]: row for row in rows("bkk_districts.csv")}
     for d in geothai.districts(BANGKOK_PROVINCE):
         extra = located[d.code]
         district, _ = District.objects.update_or_create(
@@ -77,7 +77,7 @@ def load_agencies() -> None:
                 "district": district,
             },
         )
-    for row in _rows("bma_departments.csv"):
+    for row in rows("bma_departments.csv"):
         if row["code"] == "DO":
             continue  # stands for the 50 district offices above
         kind = (
@@ -98,43 +98,3 @@ def load_agencies() -> None:
                 "hotline": row["hotline"],
             },
         )
-
-
-@transaction.atomic
-def load_categories(*, overwrite_sla: bool = False) -> None:
-    from complaints.models import Category  # complaints sits above agencies
-
-    agencies = {a.code: a for a in Agency.objects.exclude(kind=Agency.Kind.DISTRICT_OFFICE)}
-    for row in _rows("best_categories.csv"):
-        is_best = row["is_best"] == "true"
-        defaults = {
-            "name_th": row["name_th"],
-            "name_en": row["name_en"],
-            "is_best": is_best,
-            "priority": row["priority"],
-            "responsible_is_district_office": row["default_responsible"] == "DO",
-            "responsible_agency": agencies.get(row["default_responsible"]),
-            "responsible_unit_th": row["default_unit_th"],
-            "escalate_to_district_office": "DO" in row["escalate_to"].split(";"),
-            "traffy_type": row["traffy_type"],
-            "notes": row["notes"],
-        }
-        sla = {
-            "sla_ack_minutes": _int_or_none(row["sla_ack_minutes"]) or 60,
-            "sla_make_safe_hours": _int_or_none(row["sla_make_safe_hours"]) if is_best else None,
-            "sla_resolve_hours": _int_or_none(row["sla_resolve_hours"]),
-        }
-        category, created = Category.objects.get_or_create(code=row["code"], defaults={**defaults, **sla})
-        if not created:
-            for field, value in {**defaults, **(sla if overwrite_sla else {})}.items():
-                setattr(category, field, value)
-            category.save()
-        category.escalation_agencies.set(
-            [agencies[c] for c in row["escalate_to"].split(";") if c and c != "DO" and c in agencies]
-        )
-
-
-def load_all(*, overwrite_sla: bool = False) -> None:
-    load_geography()
-    load_agencies()
-    load_categories(overwrite_sla=overwrite_sla)

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,6 +24,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from complaints.errors import InvalidImage, WorkflowError
 
 logger = logging.getLogger(__name__)
+
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="see components.schemas.Error")
+ACTION_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "invalid": ("ข้อมูลไม่ถูกต้อง", "Invalid input"),

@@ -13,13 +13,6 @@ from complaints.models import Assignment, Complaint
 
 from .fields import to_utc
 
-OVERDUE_STAGES = {
-    # stage: (deadline column, assignment statuses still owing that stage)
-    "ack": ("ack_due_at", ("dispatched",)),
-    "safe": ("safe_due_at", ("acknowledged", "in_progress")),
-    "resolve": ("resolve_due_at", ("dispatched", "acknowledged", "in_progress", "made_safe")),
-}
-
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 bound, normalised to UTC before it reaches PostgreSQL (which refuses
@@ -95,11 +88,9 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Assignment.objects.filter(complaint=OuterRef("pk"), status__in=value)))
 
     def filter_overdue(self, queryset, name, value):
-        column, statuses = OVERDUE_STAGES[value]
-        late = Assignment.objects.filter(
-            complaint=OuterRef("pk"), status__in=statuses, **{f"{column}__lt": timezone.now()}
+        return queryset.filter(
+            Exists(Assignment.objects.overdue(timezone.now(), value).filter(complaint=OuterRef("pk")))
         )
-        return queryset.filter(Exists(late))
 
     def filter_text(self, queryset, name, value):
         # Only columns with a trigram index on UPPER() (complaints' migration 0005) on

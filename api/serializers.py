@@ -279,6 +279,9 @@ class RerouteSerializer(serializers.Serializer):
     to_agency = CodeRelatedField(slug_field="code", queryset=Agency.objects.filter(is_active=True))
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=Assignment.Channel.choices, required=False)
+    declined = serializers.BooleanField(
+        required=False, default=False, help_text=_("หน่วยงานแจ้งว่าไม่ใช่หน่วยงานนี้ (บันทึกเป็นการปฏิเสธ)")
+    )
 
 
 class DuplicateSerializer(serializers.Serializer):

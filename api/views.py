@@ -3,30 +3,25 @@ these views only parse input, check the role's permission and render the result.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import workflow
 from complaints.models import Assignment, Complaint, Photo, TimelineEntry
-from complaints.photos import add_photo
 
 from . import idempotency
 from . import serializers as s
-from .errors import error_body
+from .actions import workflow_action
+from .errors import ERROR, error_body
 from .filters import AssignmentFilter, ComplaintFilter
 from .pagination import ComplaintCursorPagination, ReferencePagination
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="see components.schemas.Error")
-ACTION_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -138,109 +133,79 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         return self._detail(complaint, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
 
-    @extend_schema(
+    def _answer(self, complaint: Complaint, code=status.HTTP_200_OK) -> Response:
+        return self._detail(complaint, code)
+
+    # Not named `dispatch`: that is APIView's request entry point.
+    dispatch_to = workflow_action(
+        "dispatch_to",
+        url_path="dispatch",
         summary="Dispatch to agencies",
-        request=s.DispatchSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.DispatchSerializer,
+        step=lambda c, by, d: workflow.dispatch(
+            complaint=c, agencies=d["agencies"], by=by, channel=d["channel"], note=d["note"]
+        ),
     )
-    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
-    def dispatch_to(self, request, pk=None):
-        # Not named `dispatch`: that is APIView's request entry point.
-        complaint = self.get_object()
-        data = self._input(s.DispatchSerializer)
-        workflow.dispatch(
-            complaint=complaint, agencies=data["agencies"], by=request.user, channel=data["channel"], note=data["note"]
-        )
-        return self._detail(complaint)
-
-    @extend_schema(
+    close = workflow_action(
+        "close",
         summary="Verify every resolved assignment and close",
-        request=s.OptionalNoteSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.OptionalNoteSerializer,
+        step=lambda c, by, d: workflow.close(complaint=c, by=by, note=d["note"]),
     )
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.OptionalNoteSerializer)
-        workflow.close(complaint=complaint, by=request.user, note=data["note"])
-        return self._detail(complaint)
-
-    @extend_schema(
+    reopen = workflow_action(
+        "reopen",
         summary="Reopen resolved or verified work",
-        request=s.ReopenSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.ReopenSerializer,
+        step=lambda c, by, d: workflow.reopen(
+            complaint=c,
+            by=by,
+            reason=d["reason"],
+            assignments=list(c.assignments.filter(pk__in=d["assignments"])) if "assignments" in d else None,
+        ),
     )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.ReopenSerializer)
-        chosen = None
-        if "assignments" in data:
-            chosen = list(complaint.assignments.filter(pk__in=data["assignments"]))
-        workflow.reopen(complaint=complaint, by=request.user, reason=data["reason"], assignments=chosen)
-        return self._detail(complaint)
-
-    @extend_schema(
+    cancel = workflow_action(
+        "cancel",
         summary="Cancel the case",
-        request=s.ReasonSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.ReasonSerializer,
+        step=lambda c, by, d: workflow.cancel(complaint=c, by=by, reason=d["reason"]),
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.ReasonSerializer)
-        workflow.cancel(complaint=complaint, by=request.user, reason=data["reason"])
-        return self._detail(complaint)
-
-    @extend_schema(
+    mark_duplicate = workflow_action(
+        "mark_duplicate",
+        url_path="mark-duplicate",
         summary="Close as a duplicate of another case",
-        request=s.DuplicateSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.DuplicateSerializer,
+        step=lambda c, by, d: workflow.mark_duplicate(complaint=c, of=d["of"], by=by),
     )
-    @action(detail=True, methods=["post"], url_path="mark-duplicate")
-    def mark_duplicate(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.DuplicateSerializer)
-        workflow.mark_duplicate(complaint=complaint, of=data["of"], by=request.user)
-        return self._detail(complaint)
-
-    @extend_schema(
+    notes = workflow_action(
+        "notes",
         summary="Add a note to the timeline",
-        request=s.NoteSerializer,
-        responses={201: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.NoteSerializer,
+        created=True,
+        step=lambda c, by, d: workflow.add_note(
+            complaint=c, by=by, text=d["text"], assignment=_assignment_of(c, d.get("assignment"))
+        ),
     )
-    @action(detail=True, methods=["post"])
-    def notes(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.NoteSerializer)
-        assignment = None
-        if data.get("assignment"):
-            assignment = get_object_or_404(complaint.assignments, pk=data["assignment"])
-        workflow.add_note(complaint=complaint, by=request.user, text=data["text"], assignment=assignment)
-        return self._detail(complaint, status.HTTP_201_CREATED)
-
-    @extend_schema(
+    photos = workflow_action(
+        "photos",
         summary="Upload a photo of the case",
-        request={"multipart/form-data": s.PhotoUploadSerializer},
-        responses={201: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.PhotoUploadSerializer,
+        schema_request={"multipart/form-data": s.PhotoUploadSerializer},
+        parser_classes=[MultiPartParser, FormParser],
+        created=True,
+        step=lambda c, by, d: workflow.add_photo(
+            complaint=c,
+            content=d["image"].read(),
+            by=by,
+            stage=d["stage"],
+            assignment=_assignment_of(c, d.get("assignment")),
+            lat=d.get("lat"),
+            lng=d.get("lng"),
+        ),
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
-    def photos(self, request, pk=None):
-        complaint = self.get_object()
-        data = self._input(s.PhotoUploadSerializer)
-        assignment = None
-        if data.get("assignment"):
-            assignment = get_object_or_404(complaint.assignments, pk=data["assignment"])
-        add_photo(
-            complaint=complaint,
-            content=data["image"].read(),
-            by=request.user,
-            stage=data["stage"],
-            assignment=assignment,
-            lat=data.get("lat"),
-            lng=data.get("lng"),
-        )
-        return self._detail(complaint, status.HTTP_201_CREATED)
+
+
+def _assignment_of(complaint: Complaint, pk) -> Assignment | None:
+    return get_object_or_404(complaint.assignments, pk=pk) if pk else None
 
 
 @extend_schema_view(
@@ -266,7 +231,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "reroute": ["complaints.dispatch_complaint"],
     }
 
-    def _done(self, assignment: Assignment, code=status.HTTP_200_OK) -> Response:
+    def _answer(self, assignment: Assignment, code=status.HTTP_200_OK) -> Response:
         complaint = _detail_queryset().get(pk=assignment.complaint_id)
         return Response(s.ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data, status=code)
 
@@ -275,116 +240,68 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    @extend_schema(
+    acknowledge = workflow_action(
+        "acknowledge",
         summary="The agency acknowledged (รับเรื่อง)",
-        request=s.AcknowledgeSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.AcknowledgeSerializer,
+        step=lambda a, by, d: workflow.acknowledge(assignment=a, by=by, name=d["name"]),
     )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.AcknowledgeSerializer)
-        workflow.acknowledge(assignment=assignment, by=request.user, name=data["name"])
-        return self._done(assignment)
-
-    @extend_schema(
+    progress = workflow_action(
+        "progress",
         summary="A progress report",
-        request=s.ProgressSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.ProgressSerializer,
+        step=lambda a, by, d: workflow.report_progress(assignment=a, by=by, text=d["text"]),
     )
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.ProgressSerializer)
-        workflow.report_progress(assignment=assignment, by=request.user, text=data["text"])
-        return self._done(assignment)
-
-    @extend_schema(
+    made_safe = workflow_action(
+        "made_safe",
+        url_path="made-safe",
         summary="The hazard is made safe",
-        request=s.OptionalNoteSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.OptionalNoteSerializer,
+        step=lambda a, by, d: workflow.mark_made_safe(assignment=a, by=by, note=d["note"]),
     )
-    @action(detail=True, methods=["post"], url_path="made-safe")
-    def made_safe(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.OptionalNoteSerializer)
-        workflow.mark_made_safe(assignment=assignment, by=request.user, note=data["note"])
-        return self._done(assignment)
-
-    @extend_schema(
+    resolve = workflow_action(
+        "resolve",
         summary="The agency reports the work done, with result photos",
         description="multipart/form-data with `note` and up to ten `photos` files (stored as result photos of this "
         "assignment, in the same transaction). A BEST case needs at least one result photo.",
-        request={"multipart/form-data": s.ResolveSerializer, "application/json": s.OptionalNoteSerializer},
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
-    )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
-    def resolve(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.ResolveSerializer)
+        serializer=s.ResolveSerializer,
+        schema_request={"multipart/form-data": s.ResolveSerializer, "application/json": s.OptionalNoteSerializer},
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
         # Photos and the state change commit together: a refused resolve keeps no photo rows.
-        with transaction.atomic():
-            for upload in data["photos"]:
-                add_photo(
-                    complaint=assignment.complaint,
-                    content=upload.read(),
-                    by=request.user,
-                    stage=Photo.Stage.AFTER,
-                    assignment=assignment,
-                )
-            workflow.resolve(assignment=assignment, by=request.user, note=data["note"])
-        return self._done(assignment)
-
-    @extend_schema(
+        step=lambda a, by, d: workflow.resolve_with_photos(
+            assignment=a, by=by, note=d["note"], contents=[upload.read() for upload in d["photos"]]
+        ),
+    )
+    reject = workflow_action(
+        "reject",
         summary="Not this agency's case (ไม่ใช่หน่วยงานนี้)",
-        request=s.ReasonSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.ReasonSerializer,
+        step=lambda a, by, d: workflow.reject(assignment=a, by=by, reason=d["reason"]),
     )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.ReasonSerializer)
-        workflow.reject(assignment=assignment, by=request.user, reason=data["reason"])
-        return self._done(assignment)
-
-    @extend_schema(
+    verify = workflow_action(
+        "verify",
         summary="The centre accepts the result",
-        request=s.OptionalNoteSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.OptionalNoteSerializer,
+        step=lambda a, by, d: workflow.verify(assignment=a, by=by, note=d["note"]),
     )
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.OptionalNoteSerializer)
-        workflow.verify(assignment=assignment, by=request.user, note=data["note"])
-        return self._done(assignment)
-
-    @extend_schema(
+    cancel = workflow_action(
+        "cancel",
         summary="Call off this agency's work",
-        request=s.ReasonSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        serializer=s.ReasonSerializer,
+        step=lambda a, by, d: workflow.cancel_assignment(assignment=a, by=by, reason=d["reason"]),
     )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.ReasonSerializer)
-        workflow.cancel_assignment(assignment=assignment, by=request.user, reason=data["reason"])
-        return self._done(assignment)
-
-    @extend_schema(
+    reroute = workflow_action(
+        "reroute",
         summary="Send the case on to another agency",
-        request=s.RerouteSerializer,
-        responses={200: s.ComplaintDetailSerializer, **ACTION_ERRORS},
+        description="`declined: true` records the agency's own “not ours” (a rejection with the reason); "
+        "otherwise the centre moves the case and the old work is cancelled.",
+        serializer=s.RerouteSerializer,
+        step=lambda a, by, d: workflow.reroute(
+            assignment=a,
+            to_agency=d["to_agency"],
+            by=by,
+            reason=d["reason"],
+            channel=d.get("channel"),
+            declined=d.get("declined", False),
+        ),
     )
-    @action(detail=True, methods=["post"])
-    def reroute(self, request, pk=None):
-        assignment = self.get_object()
-        data = self._input(s.RerouteSerializer)
-        workflow.reroute(
-            assignment=assignment,
-            to_agency=data["to_agency"],
-            by=request.user,
-            reason=data["reason"],
-            channel=data.get("channel"),
-        )
-        return self._done(assignment)

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BKK1555_VAR_DIR", str(BASE_DIR / "var")))
@@ -189,6 +189,9 @@ LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE = env_str("LINE_API_BASE", "")
 LINE_DATA_API_BASE = env_str("LINE_DATA_API_BASE", "")
 LINE_REQUEST_TIMEOUT = float(env_int("LINE_REQUEST_TIMEOUT_SECONDS", 10))
+# Each web process batches its webhook task publishes over this many seconds (0 = per request).
+LINE_WEBHOOK_PUBLISH_WINDOW = env_float("LINE_WEBHOOK_PUBLISH_WINDOW", 0.05)
+LINE_LINK_CODE_MINUTES = env_int("LINE_LINK_CODE_MINUTES", 120)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 if DEMO_MODE and not LINE_API_BASE:
     # `make demo` needs no LINE account: the simulator's fake LINE API is served by
@@ -214,7 +217,10 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
     },
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "bkk1555 API",

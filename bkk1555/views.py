@@ -56,6 +56,10 @@ def healthz(request):
 def home(request):
     """Executives land on their reports; everyone else on the dispatch console."""
     user = request.user
-    if user.is_authenticated and user.has_perm("reports.view_reports") and not user.has_perm("complaints.view_complaint"):
+    if (
+        user.is_authenticated
+        and user.has_perm("reports.view_reports")
+        and not user.has_perm("complaints.view_complaint")
+    ):
         return redirect("reports:overview")
     return redirect("admin:index")

@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from bkk1555.admin_utils import ReadOnlyMixin
 from bkk1555.thaidate import thai_datetime
 
-from . import workflow
+from . import rules, workflow
 from .admin_filters import AgencyFilter, ConsolePaginator, OverdueFilter, ReceivedRangeFilter, ZoneFilter
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
-from .models import Assignment, Category, ClosureDay, Complaint, Reminder, TimelineEntry
+from .models import Assignment, Category, ClosureDay, Complaint, Reminder
 from .pii import can_see_pii, mask_name, mask_phone
 
 A = Assignment.Status
@@ -49,16 +49,7 @@ STATE_CLASS = {
 OVERDUE_TEXT = {"ack": _("เกินกำหนดรับเรื่อง"), "safe": _("เกินกำหนดทำให้ปลอดภัย"), "resolve": _("เกินกำหนดแก้ไข")}
 
 
-def overdue_stages(assignment: Assignment, now) -> list[str]:
-    """The same rules as admin_filters.overdue_condition, on an assignment already in memory."""
-    stages = []
-    if assignment.status == A.DISPATCHED and assignment.ack_due_at and assignment.ack_due_at < now:
-        stages.append("ack")
-    if assignment.status in (A.ACKNOWLEDGED, A.IN_PROGRESS) and assignment.safe_due_at and assignment.safe_due_at < now:
-        stages.append("safe")
-    if assignment.status in Assignment.OPEN_STATUSES and assignment.resolve_due_at and assignment.resolve_due_at < now:
-        stages.append("resolve")
-    return stages
+overdue_stages = rules.overdue_stages
 
 
 def age_text(since, now) -> str:
@@ -323,28 +314,15 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
         if change:
             # Only the descriptive fields the officer changed: status and deadlines
             # belong to the workflow and may have moved since the page was loaded.
-            fields = [f for f in form.changed_data if f in self.DETAILS or f.startswith("complainant_")]
+            fields = [f for f in form.changed_data if f in workflow.DETAIL_FIELDS]
             if fields:
-                obj.save(update_fields=[*fields, "updated_at"])
-                workflow.log(
-                    complaint=obj,
-                    kind=TimelineEntry.Kind.NOTE,
-                    by=request.user,
-                    text=_("แก้ไขข้อมูล: %(f)s")
-                    % {"f": ", ".join(str(obj._meta.get_field(f).verbose_name) for f in fields)},
-                )
+                workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
             return
         data = form.cleaned_data
         created = workflow.receive(
             by=request.user,
-            **{
-                f: data.get(f)
-                for f in ("category", "description", "district", "subdistrict", "lat", "lng", "received_at")
-            },
-            **{
-                f: data.get(f) or ""
-                for f in ("channel", "address", "landmark", "complainant_name", "complainant_phone")
-            },
+            received_at=data.get("received_at"),
+            **{f: data.get(f) for f in workflow.DETAIL_FIELDS if f in data},
         )
         obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
         obj._state.adding = False

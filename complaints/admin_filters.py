@@ -14,7 +14,7 @@ import datetime as dt
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -26,17 +26,9 @@ from .models import Assignment
 A = Assignment.Status
 
 
-def overdue_condition(stage: str, now: dt.datetime) -> Q:
-    """Assignments past one stage's deadline; each matches a partial index on Assignment."""
-    if stage == "ack":
-        return Q(status=A.DISPATCHED, ack_due_at__lt=now)
-    if stage == "safe":
-        return Q(status__in=[A.ACKNOWLEDGED, A.IN_PROGRESS], safe_due_at__isnull=False, safe_due_at__lt=now)
-    return Q(status__in=list(Assignment.OPEN_STATUSES), resolve_due_at__isnull=False, resolve_due_at__lt=now)
-
-
 def overdue_exists(stage: str, now: dt.datetime) -> Exists:
-    return Exists(Assignment.objects.filter(overdue_condition(stage, now), complaint=OuterRef("pk")))
+    """Cases with work past one stage's deadline (rules.OVERDUE; each stage has its partial index)."""
+    return Exists(Assignment.objects.overdue(now, stage).filter(complaint=OuterRef("pk")))
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -58,8 +50,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "any":
             # One EXISTS with the stages OR'ed inside (a BitmapOr of the three partial
             # indexes), not three OR'ed EXISTS, which PostgreSQL cannot turn into a semi-join.
-            stages = overdue_condition("ack", now) | overdue_condition("safe", now) | overdue_condition("resolve", now)
-            return queryset.filter(Exists(Assignment.objects.filter(stages, complaint=OuterRef("pk"))))
+            return queryset.filter(Exists(Assignment.objects.overdue(now).filter(complaint=OuterRef("pk"))))
         return queryset
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -21,7 +20,6 @@ from . import workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
 from .models import Assignment, Complaint
-from .photos import add_photo
 
 A = Assignment.Status
 PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
@@ -175,16 +173,14 @@ class ComplaintViewsMixin:
                 self.message_user(request, error, messages.ERROR)
             return HttpResponseRedirect(self._case_url(complaint))
         try:
-            with transaction.atomic():  # a broken photo stores neither the photo nor the note
-                if form.cleaned_data["text"].strip():
-                    workflow.add_note(complaint=complaint, by=request.user, text=form.cleaned_data["text"])
-                if form.cleaned_data["photo"]:
-                    add_photo(
-                        complaint=complaint,
-                        content=form.cleaned_data["photo"].read(),
-                        by=request.user,
-                        stage=form.cleaned_data["stage"],
-                    )
+            # A broken photo stores neither the photo nor the note.
+            workflow.add_note_with_photo(
+                complaint=complaint,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                content=form.cleaned_data["photo"].read() if form.cleaned_data["photo"] else None,
+                stage=form.cleaned_data["stage"],
+            )
         except WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
@@ -229,16 +225,14 @@ class ComplaintViewsMixin:
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    if assignment.status in (A.DISPATCHED, A.ACKNOWLEDGED, A.IN_PROGRESS):
-                        workflow.reject(assignment=assignment, by=request.user, reason=data["reason"])
-                    new = workflow.reroute(
-                        assignment=assignment,
-                        to_agency=data["to_agency"],
-                        by=request.user,
-                        reason=data["reason"],
-                        channel=data["channel"],
-                    )
+                new = workflow.reroute(
+                    assignment=assignment,
+                    to_agency=data["to_agency"],
+                    by=request.user,
+                    reason=data["reason"],
+                    channel=data["channel"],
+                    declined=True,
+                )
             except WorkflowError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             else:

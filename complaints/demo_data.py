@@ -15,7 +15,6 @@ import io
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from unittest import mock
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -23,11 +22,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from agencies.models import Agency, Coordinator, District
-from complaints import workflow
+from complaints import notify, workflow
 from complaints.errors import WorkflowError
 from complaints.models import Assignment, Category, Complaint, Photo
-from complaints.photos import add_photo
-from line_oa import notify, outbox
 
 SEED = 1555
 COMPLAINTS = 320
@@ -308,7 +305,7 @@ class _Seeder:
         near = self.rng.random() < 0.85
         lat = complaint.lat + Decimal("0.0003") if near and complaint.lat is not None else None
         lng = complaint.lng if near else None
-        photo = add_photo(
+        photo = workflow.add_photo(
             complaint=complaint,
             content=content or _jpeg(self.rng),
             by=by,
@@ -467,21 +464,13 @@ class _Seeder:
         self.counts["complaints"] = len(times)
 
 
-def _settle_history_outbox() -> None:
-    """The LINE messages of the demo's history count as sent when they were decided,
-    so the demo worker does not push three months of old cards when it starts."""
-    from line_oa.models import OutboxMessage
-
-    OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).update(status=OutboxMessage.Status.SENT)
-
-
 def seed(stdout=None) -> None:
     seeder = _Seeder(stdout)
-    # One transaction: fast on SQLite, and all or nothing. The history's outbox rows
-    # are settled inside it, so nothing needs queuing when it commits.
-    with mock.patch.object(outbox, "enqueue_send", lambda message_id: None), transaction.atomic():
+    # One transaction: fast on SQLite, and all or nothing. The history is replayed: channels
+    # record its messages as delivered when they were decided, so the demo worker does not
+    # push three months of old cards when it starts.
+    with notify.replaying(), transaction.atomic():
         seeder.run()
-        _settle_history_outbox()
-    overdue = Assignment.objects.filter(status=Assignment.Status.DISPATCHED, ack_due_at__lt=timezone.now()).count()
+    overdue = Assignment.objects.overdue(timezone.now(), "ack").count()
     summary = ", ".join(f"{k} {v}" for k, v in sorted(seeder.counts.items()))
     seeder.say(f"Demo data: {summary}; {overdue} assignments overdue to acknowledge.")

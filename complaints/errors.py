@@ -1,53 +1,122 @@
-"""Errors the workflow raises when it refuses something, in Thai and English."""
+"""The workflow's refusals: one class per kind (its `code`), one message per refusal.
+
+Every text is here and nowhere else; the raise passes data. The API maps the classes to
+HTTP statuses (a plain WorkflowError or an InvalidImage is bad input, 400; the others
+mean the case's state does not allow it, 409).
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bkk1555.errors import CodedError, Localized
 
 
-class WorkflowError(Exception):
-    """A refused state change. `str()` is Thai unless the active language is English."""
-
+class WorkflowError(CodedError):
     code = "refused"
-
-    def __init__(self, th: str, en: str):
-        super().__init__(th)
-        self.th = th
-        self.en = en
-
-    @property
-    def message(self) -> str:
-        return self.en if (get_language() or "th").startswith("en") else self.th
-
-    def __str__(self) -> str:
-        return self.message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "th": self.th, "en": self.en}
 
 
 class TransitionRefused(WorkflowError):
     code = "invalid_transition"
+    template = _("ไม่สามารถ%(action)sได้ เพราะเรื่อง %(ref)s ของ %(agency)s อยู่ในสถานะ “%(status)s”")
 
 
 class WrongAgency(WorkflowError):
     code = "wrong_agency"
+    template = _("เรื่อง %(ref)s ไม่ได้ส่งถึง %(agency)s")
 
 
 class AlreadyAcknowledged(WorkflowError):
     """A second acknowledge: carries who acknowledged first and when."""
 
     code = "already_acknowledged"
+    template = _("เรื่อง %(ref)s รับเรื่องแล้วโดย %(by_name)s เวลา %(when)s")
 
-    def __init__(self, th: str, en: str, *, by_name: str, at):
-        super().__init__(th, en)
-        self.by_name = by_name
-        self.at = at
+    @property
+    def by_name(self) -> str:
+        return self.data["by_name"]
+
+    @property
+    def at(self):
+        return self.data["at"]
 
 
 class PhotoRequired(WorkflowError):
     code = "photo_required"
+    template = _("เรื่อง BEST %(ref)s ต้องมีรูปผลการดำเนินการอย่างน้อย 1 รูปก่อนปิดงาน")
 
 
 class InvalidImage(WorkflowError):
     code = "invalid_image"
+
+
+# --- the catalogue of the other refusals (templates for WorkflowError / TransitionRefused) ---
+
+DESCRIPTION_REQUIRED = _("กรุณากรอกรายละเอียดเรื่อง")
+SUBDISTRICT_MISMATCH = _("แขวงที่เลือกไม่อยู่ในเขตนี้")
+AGENCY_REQUIRED = _("กรุณาเลือกหน่วยงานอย่างน้อยหนึ่งหน่วยงาน")
+CASE_ENDED = _("ไม่สามารถ%(action)sเรื่อง %(ref)s ได้ เพราะอยู่ในสถานะ “%(status)s”")
+ALREADY_WITH = _("เรื่อง %(ref)s ส่งต่อให้ %(agencies)s แล้ว")
+ALREADY_REROUTED = _("การส่งต่อนี้ของเรื่อง %(ref)s ถูกส่งต่อหน่วยงานใหม่ไปแล้ว")
+NOT_YET_RESOLVED = _("ยังปิดเรื่อง %(ref)s ไม่ได้ เพราะยังไม่มีผลจาก: %(waiting)s")
+NOTHING_TO_REOPEN = _("เรื่อง %(ref)s ไม่มีงานที่แก้ไขเสร็จแล้วให้เปิดใหม่")
+REASON_REQUIRED = _("กรุณาระบุเหตุผลที่%(action)s")
+DUPLICATE_SELF = _("เรื่องซ้ำกับตัวเองไม่ได้")
+DUPLICATE_OF_CANCELLED = _("เรื่อง %(ref)s ถูกยกเลิกแล้ว ให้เลือกเรื่องหลักที่ยังดำเนินการอยู่")
+DUPLICATE_OF_DUPLICATE = _("เรื่อง %(ref)s เป็นเรื่องซ้ำอยู่แล้ว ให้เลือกเรื่องหลัก")
+NOTE_EMPTY = _("กรุณาพิมพ์ข้อความ")
+NO_AGENCY_ACTOR = _("การดำเนินการนี้ต้องทำโดยหน่วยงานที่ได้รับเรื่อง หรือเจ้าหน้าที่ศูนย์ฯ")
+
+# What each action is called inside a sentence ("ไม่สามารถ<action>ได้").
+ACTION_LABEL = {
+    "acknowledge": pgettext_lazy("refused action", "รับเรื่อง"),
+    "progress": pgettext_lazy("refused action", "รายงานความคืบหน้า"),
+    "made_safe": pgettext_lazy("refused action", "บันทึกว่าทำให้ปลอดภัยแล้ว"),
+    "resolve": pgettext_lazy("refused action", "รายงานผลเสร็จสิ้น"),
+    "report": pgettext_lazy("refused action", "รายงานผล"),
+    "reject": pgettext_lazy("refused action", "แจ้งว่าไม่ใช่หน่วยงานนี้"),
+    "verify": pgettext_lazy("refused action", "ตรวจสอบผล"),
+    "reopen": pgettext_lazy("refused action", "เปิดใหม่"),
+    "cancel": pgettext_lazy("refused action", "ยกเลิก"),
+    "cancel_assignment": pgettext_lazy("refused action", "ยกเลิกการส่งต่อ"),
+    "reroute": pgettext_lazy("refused action", "ส่งต่อหน่วยงานใหม่"),
+    "dispatch": pgettext_lazy("refused action", "ส่งต่อ"),
+    "close": pgettext_lazy("refused action", "ปิด"),
+    "duplicate": pgettext_lazy("refused action", "ทำเครื่องหมายเรื่องซ้ำ"),
+}
+
+
+def agency_name(agency) -> Localized:
+    return Localized(agency.name_th, agency.name_en or agency.code)
+
+
+def refused(action: str, assignment) -> TransitionRefused:
+    """The assignment is not in a state that allows `action`."""
+    return TransitionRefused(
+        action=ACTION_LABEL[action],
+        ref=assignment.complaint.reference,
+        agency=agency_name(assignment.agency),
+        status=assignment.Status(assignment.status).label,
+    )
+
+
+def case_ended(action: str, complaint) -> TransitionRefused:
+    return TransitionRefused(
+        CASE_ENDED,
+        action=ACTION_LABEL[action],
+        ref=complaint.reference,
+        status=complaint.Status(complaint.status).label,
+    )
+
+
+def reason_required(action: str) -> WorkflowError:
+    return WorkflowError(REASON_REQUIRED, action=ACTION_LABEL[action])
+
+
+IMAGE_EMPTY = _("ไฟล์รูปภาพว่างเปล่า")
+IMAGE_TOO_LARGE = _("รูปภาพใหญ่เกิน %(mb)d MB")
+IMAGE_TOO_MANY_PIXELS = _("รูปภาพมีขนาดพิกเซลใหญ่เกินไป")
+IMAGE_BROKEN = _("ไฟล์นี้ไม่ใช่รูปภาพหรือไฟล์เสียหาย")
+IMAGE_FORMAT = _("รองรับเฉพาะรูป JPEG, PNG, WEBP หรือ GIF")
+FILE_NOT_WHAT_IT_CLAIMS = _("ไฟล์นี้ไม่ใช่วิดีโอหรือ PDF ตามที่ระบุ หรือไฟล์เสียหาย กรุณาส่งใหม่")

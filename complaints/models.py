@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Coordinator, District, Subdistrict
 
+from . import rules
+
 
 class Category(models.Model):
     """A complaint type with its routing and its three-stage SLA.
@@ -184,18 +186,22 @@ class Complaint(models.Model):
         return self.reference
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def live(self):
+        """Work that has not left the case sideways (rejected or cancelled)."""
+        return self.filter(rules.live_q())
+
+    def open(self):
+        return self.filter(status__in=rules.OPEN)
+
+    def overdue(self, now, stage: str | None = None):
+        return self.filter(rules.overdue_q(now, stage))
+
+
 class Assignment(models.Model):
     """One complaint handed to one agency, with its SLA deadlines."""
 
-    class Status(models.TextChoices):
-        DISPATCHED = "dispatched", _("ส่งต่อแล้ว รอรับเรื่อง")
-        ACKNOWLEDGED = "acknowledged", _("รับเรื่องแล้ว")
-        IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
-        MADE_SAFE = "made_safe", _("ทำให้ปลอดภัยแล้ว")
-        RESOLVED = "resolved", _("แก้ไขเสร็จ รอตรวจสอบ")
-        VERIFIED = "verified", _("ตรวจสอบแล้ว")
-        REJECTED = "rejected", _("ไม่ใช่หน่วยงานนี้")
-        CANCELLED = "cancelled", _("ยกเลิก")
+    Status = rules.AssignmentStatus
 
     class Channel(models.TextChoices):
         LINE = "line", _("LINE")
@@ -203,8 +209,8 @@ class Assignment(models.Model):
         PHONE = "phone", _("โทรศัพท์")
         FAX = "fax", _("โทรสาร")
 
-    OPEN_STATUSES = (Status.DISPATCHED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.MADE_SAFE)
-    ACTIVE_STATUSES = (*OPEN_STATUSES, Status.RESOLVED, Status.VERIFIED)
+    OPEN_STATUSES = rules.OPEN
+    ACTIVE_STATUSES = rules.LIVE
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("เรื่อง")
@@ -250,6 +256,8 @@ class Assignment(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ("dispatched_at", "id")
         verbose_name = _("การส่งต่อหน่วยงาน")
@@ -259,26 +267,22 @@ class Assignment(models.Model):
             # dispatching the same case at once cannot both create one.
             models.UniqueConstraint(
                 fields=["complaint", "agency"],
-                condition=~Q(status__in=["rejected", "cancelled"]),
+                condition=~Q(status__in=list(rules.ENDED_SIDEWAYS)),
                 name="one_live_assignment_per_agency",
             )
         ]
         indexes = [
             models.Index(fields=["agency", "status"], name="assignment_agency_status_idx"),
             models.Index(fields=["status", "dispatched_at"], name="assignment_status_idx"),
-            models.Index(fields=["ack_due_at"], name="assignment_ack_due_idx", condition=Q(status="dispatched")),
-            models.Index(
-                fields=["safe_due_at"],
-                name="assignment_safe_due_idx",
-                condition=Q(status__in=["acknowledged", "in_progress"], safe_due_at__isnull=False),
-            ),
-            models.Index(
-                fields=["resolve_due_at"],
-                name="assignment_resolve_due_idx",
-                condition=Q(
-                    status__in=["dispatched", "acknowledged", "in_progress", "made_safe"],
-                    resolve_due_at__isnull=False,
-                ),
+            # The sweep's and the console's overdue queries, one partial index per stage, built
+            # from the same rule the queries use (rules.OVERDUE).
+            *(
+                models.Index(fields=[rule.due_field], name=f"assignment_{name}_due_idx", condition=rule.owed_q())
+                for name, rule in (
+                    ("ack", rules.OVERDUE["ack"]),
+                    ("safe", rules.OVERDUE["safe"]),
+                    ("resolve", rules.OVERDUE["resolve"]),
+                )
             ),
         ]
 
@@ -287,7 +291,11 @@ class Assignment(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
+        return self.status in rules.OPEN
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in rules.LIVE
 
 
 class TimelineEntry(models.Model):
@@ -336,6 +344,10 @@ class TimelineEntry(models.Model):
         related_name="+",
         verbose_name=_("ผู้ประสานงาน"),
     )
+    # Who acted when it was neither a user nor a registered coordinator (a LINE group member),
+    # and through which channel: recorded here, never written into the entry's text.
+    actor_display_name = models.CharField(_("ชื่อผู้ดำเนินการ"), max_length=200, blank=True)
+    actor_channel = models.CharField(_("ช่องทาง"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("เวลา"), db_index=True)
 
     class Meta:
@@ -356,7 +368,7 @@ class TimelineEntry(models.Model):
             return self.actor_coordinator.name
         if self.actor_user_id:
             return self.actor_user.get_full_name() or self.actor_user.get_username()
-        return ""
+        return self.actor_display_name
 
 
 def _photo_path(instance: "Photo", filename: str) -> str:
@@ -406,10 +418,7 @@ class Reminder(models.Model):
     """One overdue reminder level sent for one assignment and SLA stage — at most once,
     which the unique constraint guarantees even when two sweeps race."""
 
-    class Stage(models.TextChoices):
-        ACKNOWLEDGE = "ack", _("รับเรื่อง")
-        MAKE_SAFE = "safe", _("ทำให้ปลอดภัย")
-        RESOLVE = "resolve", _("แก้ไขเสร็จ")
+    Stage = rules.Stage
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
     stage = models.CharField(_("ขั้นตอน"), max_length=8, choices=Stage.choices)
@@ -422,9 +431,7 @@ class Reminder(models.Model):
         ordering = ("-created_at",)
         verbose_name = _("การแจ้งเตือนเกินกำหนด")
         verbose_name_plural = _("การแจ้งเตือนเกินกำหนด")
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "stage", "level"], name="one_reminder_per_level")
-        ]
+        constraints = [models.UniqueConstraint(fields=["assignment", "stage", "level"], name="one_reminder_per_level")]
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.stage} L{self.level}"

@@ -18,11 +18,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import errors
+from .actor import as_actor
 from .errors import InvalidImage
-from .models import Assignment, Complaint, Photo, TimelineEntry
-from .workflow import Actor, _actor_fields, log
+from .models import Assignment, Complaint, Photo
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -33,24 +35,22 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "HEIF": "h
 
 def _open(content: bytes) -> Image.Image:
     if not content:
-        raise InvalidImage("ไฟล์รูปภาพว่างเปล่า", "The image file is empty")
+        raise InvalidImage(errors.IMAGE_EMPTY)
     if len(content) > MAX_BYTES:
-        raise InvalidImage("รูปภาพใหญ่เกิน 10 MB", "The image is larger than 10 MB")
+        raise InvalidImage(errors.IMAGE_TOO_LARGE, mb=MAX_BYTES // (1024 * 1024))
     try:
         probe = Image.open(io.BytesIO(content))
         probe.verify()
         image = Image.open(io.BytesIO(content))
         if image.width * image.height > MAX_PIXELS:
-            raise InvalidImage("รูปภาพมีขนาดพิกเซลใหญ่เกินไป", "The image has too many pixels")
+            raise InvalidImage(errors.IMAGE_TOO_MANY_PIXELS)
         image.load()
     except InvalidImage:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise InvalidImage(
-            "ไฟล์นี้ไม่ใช่รูปภาพหรือไฟล์เสียหาย", f"Not an image or a damaged image ({exc.__class__.__name__})"
-        ) from exc
+        raise InvalidImage(errors.IMAGE_BROKEN) from exc
     if image.format not in FORMATS:
-        raise InvalidImage("รองรับเฉพาะรูป JPEG, PNG, WEBP หรือ GIF", f"Unsupported image format {image.format}")
+        raise InvalidImage(errors.IMAGE_FORMAT)
     return image
 
 
@@ -105,28 +105,29 @@ def location_flags(*, complaint: Complaint, lat, lng) -> list[str]:
 
 
 FLAG_TEXT = {
-    "reused": "รูปนี้เคยถูกส่งมาแล้ว (อาจไม่ใช่รูปผลงานจริง)",
-    "no_location": "ไม่มีตำแหน่งที่ถ่ายภาพ",
-    "far_from_site": "ตำแหน่งที่ถ่ายอยู่ห่างจากจุดเกิดเหตุ",
+    "reused": _("รูปนี้เคยถูกส่งมาแล้ว (อาจไม่ใช่รูปผลงานจริง)"),
+    "no_location": _("ไม่มีตำแหน่งที่ถ่ายภาพ"),
+    "far_from_site": _("ตำแหน่งที่ถ่ายอยู่ห่างจากจุดเกิดเหตุ"),
 }
 
 
-@transaction.atomic
-def add_photo(
+def store_photo(
     *,
     complaint: Complaint,
     content: bytes,
-    by: Actor,
+    by,
     stage: str = Photo.Stage.BEFORE,
     assignment: Assignment | None = None,
     lat=None,
     lng=None,
     at: dt.datetime | None = None,
 ) -> Photo:
-    """Validate and store a photo of the case and add it to the timeline.
+    """Validate and store a photo of the case, judged by the fake-fix guard. Returns the photo
+    and the (photo id, complaint id) it repeats, if any. The timeline entry is the workflow's
+    (`workflow.add_photo`), which is what every entry point calls.
 
-    Raises InvalidImage (Thai and English) for anything that is not a usable picture;
-    nothing is stored then."""
+    Raises InvalidImage for anything that is not a usable picture; nothing is stored then."""
+    actor = as_actor(by)
     image = _open(content)
     sha256 = hashlib.sha256(content).hexdigest()
     upright = ImageOps.exif_transpose(image).convert("RGB")
@@ -152,38 +153,20 @@ def add_photo(
         lng=lng,
         flags=flags,
         created_at=at or timezone.now(),
-        **{f"uploaded_by_{k.split('_', 1)[1]}": v for k, v in _actor_fields(by).items()},
+        uploaded_by_user=actor.user,
+        uploaded_by_coordinator=actor.coordinator,
     )
     photo.image.save(f"{sha256}.{FORMATS[image.format]}", ContentFile(content), save=False)
     photo.thumbnail.save(f"{sha256}.jpg", ContentFile(buf.getvalue()), save=False)
     photo.save()
-    text = "; ".join(FLAG_TEXT[f] for f in photo.flags)
-    log(
-        complaint=complaint,
-        kind=TimelineEntry.Kind.PHOTO,
-        by=by,
-        assignment=assignment,
-        text=text,
-        data={"photo": photo.pk, "stage": stage, "flags": photo.flags},
-        at=photo.created_at,
-    )
-    if similar:
-        # Which earlier photo it repeats, for the officer who verifies the result.
-        log(
-            complaint=complaint,
-            kind=TimelineEntry.Kind.NOTE,
-            assignment=assignment,
-            text=FLAG_TEXT["reused"],
-            data={"photo": photo.pk, "flags": photo.flags, "similar_to": similar[0], "similar_case": similar[1]},
-            at=photo.created_at,
-        )
-    return photo
+    return photo, similar
 
 
 @transaction.atomic
 def apply_location(*, assignment: Assignment, since: dt.datetime, lat, lng) -> list[Photo]:
     """A location sent after the result photos: give it to the assignment's result photos since
-    `since` that have none, and re-judge their location flags. Returns the photos now far from the site."""
+    `since` that have none, and re-judge their location flags. Returns the photos now far from
+    the site (the workflow's `record_location` notes them on the timeline)."""
     far = []
     photos = Photo.objects.select_for_update().filter(
         assignment=assignment, stage=Photo.Stage.AFTER, lat__isnull=True, created_at__gte=since
@@ -195,11 +178,4 @@ def apply_location(*, assignment: Assignment, since: dt.datetime, lat, lng) -> l
         photo.save(update_fields=["lat", "lng", "flags"])
         if "far_from_site" in photo.flags:
             far.append(photo)
-            log(
-                complaint=assignment.complaint,
-                kind=TimelineEntry.Kind.NOTE,
-                assignment=assignment,
-                text=FLAG_TEXT["far_from_site"],
-                data={"photo": photo.pk, "flags": photo.flags},
-            )
     return far

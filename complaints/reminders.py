@@ -46,10 +46,8 @@ from django.utils import timezone
 from agencies.models import Agency, Coordinator
 from bkk1555.bulk import insert_rows
 from bkk1555.thaidate import thai_datetime
-from line_oa import messages as line_messages
-from line_oa.models import OutboxMessage
-from line_oa.outbox import Outgoing, enqueue_many
 
+from . import notify, rules
 from .models import Assignment, Category, Reminder, TimelineEntry
 from .sla import WorkingCalendar
 
@@ -61,12 +59,7 @@ CENTRE_CODE = "C1555"
 ESCALATION_LEVEL = 3
 INSERT_CHUNK = 1000
 
-# stage → (the assignment states in which it can be overdue, the deadline field)
-STAGES: dict[str, tuple[Q, str]] = {
-    ST.ACKNOWLEDGE: (Q(status=A.DISPATCHED), "ack_due_at"),
-    ST.MAKE_SAFE: (Q(status__in=(A.ACKNOWLEDGED, A.IN_PROGRESS), safe_due_at__isnull=False), "safe_due_at"),
-    ST.RESOLVE: (Q(status__in=Assignment.OPEN_STATUSES, resolve_due_at__isnull=False), "resolve_due_at"),
-}
+STAGES = rules.OVERDUE
 # What the agency should do, for the message text.
 _STAGE_LABEL = {stage.value: str(stage.label) for stage in ST}
 _ACTION_TH = {
@@ -136,8 +129,9 @@ _CASE_FIELDS = (
 
 def _overdue_query(stage: str, now: dt.datetime):
     """(case, deadline) rows of one stage, read through the stage's partial index."""
-    condition, due_field = STAGES[stage]
-    qs = Assignment.objects.filter(condition, **{f"{due_field}__lte": now, f"{due_field}__gt": _horizon(now)})
+    rule = STAGES[stage]
+    due_field = rule.due_field
+    qs = Assignment.objects.filter(rule.q(now), **{f"{due_field}__gt": _horizon(now)})
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return ((_Case(*row[:-1]), row[-1]) for row in qs.values_list(*_CASE_FIELDS, due_field))
@@ -146,11 +140,8 @@ def _overdue_query(stage: str, now: dt.datetime):
 def _already_sent(now: dt.datetime) -> set[tuple[int, str, int]]:
     """Reminder rows of every assignment that is a candidate now, in one query."""
     match = Q()
-    for stage, (condition, due_field) in STAGES.items():
-        prefixed = Q(
-            *[(f"assignment__{k}", v) for k, v in condition.children],
-            **{f"assignment__{due_field}__lte": now, f"assignment__{due_field}__gt": _horizon(now)},
-        )
+    for stage, rule in STAGES.items():
+        prefixed = rule.q(now, prefix="assignment__") & Q(**{f"assignment__{rule.due_field}__gt": _horizon(now)})
         match |= Q(stage=stage) & prefixed
     return set(Reminder.objects.filter(match).values_list("assignment_id", "stage", "level"))
 
@@ -291,20 +282,6 @@ def _raise_level(level: int, ids: set[int]) -> None:
     Assignment.objects.filter(pk__in=ids, escalation_level__lt=level).update(escalation_level=level)
 
 
-def _message(item: _Due, text: str, *, escalation: bool) -> dict:
-    """The reminder as a text message; the agency's carries the button that settles it."""
-    if escalation:
-        return line_messages.text(text)
-    ref = item.case.reference
-    if item.stage == ST.ACKNOWLEDGE:
-        button = line_messages.qr_postback("รับเรื่อง", line_messages.postback_data("ack", item.case.pk), f"รับเรื่อง {ref}")
-    else:
-        button = line_messages.qr_postback(
-            "รายงานผล", line_messages.postback_data("report", item.case.pk), f"รายงานผล {ref}"
-        )
-    return line_messages.text(text, [button])
-
-
 def _due_items(now: dt.datetime) -> list[_Due]:
     # Lock (PostgreSQL) and read the candidates first, then what was sent: a sweep that
     # committed meanwhile is then visible here (READ COMMITTED reads afresh per statement).
@@ -364,7 +341,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
             )
     inserted = _insert_new(planned)
 
-    outgoing: list[Outgoing] = []
+    notices: list[notify.OverdueNotice] = []
     timeline: list[dict] = []
     raised: dict[int, set[int]] = defaultdict(set)
     for item in items:
@@ -380,13 +357,16 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
             recipients = audiences.for_level(a.agency_id, level)
             text = _text(item, level, unreachable=is_unreachable)
             if recipients:
-                outgoing.append(
-                    Outgoing(
-                        to=recipients,
-                        messages=[_message(item, text, escalation=escalation)],
-                        purpose=OutboxMessage.Purpose.ESCALATION if escalation else OutboxMessage.Purpose.REMINDER,
-                        agency_id=(audiences.centre.pk if escalation and audiences.centre else a.agency_id),
+                notices.append(
+                    notify.OverdueNotice(
                         assignment_id=a.pk,
+                        reference=a.reference,
+                        agency_id=(audiences.centre.pk if escalation and audiences.centre else a.agency_id),
+                        stage=item.stage,
+                        level=level,
+                        escalation=escalation,
+                        text=text,
+                        recipients=tuple(recipients),
                     )
                 )
             timeline.append(
@@ -409,8 +389,8 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
         raised[max(mine)].add(a.pk)
 
     insert_rows(TimelineEntry, timeline)
-    enqueue_many(outgoing)
-    result.messages = len(outgoing)
+    notify.overdue(notices)
+    result.messages = len(notices)
     for level, ids in raised.items():
         _raise_level(level, ids)
     result.escalated = len(raised.get(ESCALATION_LEVEL, ()))

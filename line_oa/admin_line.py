@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bkk1555.thaidate import thai_datetime
 
-from . import tasks_webhook
+from . import inbox, tasks_webhook
 from .linking import create_code
-from .models import InboxMessage, LinkCode, OutboxMessage, WebhookEvent
-from .outbox import enqueue
+from .models import InboxMessage, LinkCode, WebhookEvent
 
 
 @admin.register(WebhookEvent)
@@ -226,26 +224,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
             if not request.user.has_perm("line_oa.add_inboxmessage"):
                 raise PermissionDenied
             if form.is_valid():
-                text = form.cleaned_data["text"].strip()
-                with transaction.atomic():
-                    row = enqueue(
-                        to=[chat_id],
-                        messages=[{"type": "text", "text": f"เจ้าหน้าที่ศูนย์ 1555: {text}"}],
-                        purpose=OutboxMessage.Purpose.OFFICER_MESSAGE,
-                        agency=first.agency,
-                    )
-                    InboxMessage.objects.create(
-                        chat_id=chat_id,
-                        source_type=first.source_type,
-                        direction=InboxMessage.Direction.OUT,
-                        coordinator=first.coordinator,
-                        agency=first.agency,
-                        sender_name=request.user.get_full_name() or request.user.get_username(),
-                        text=text,
-                        answered_by=request.user,
-                        read_at=timezone.now(),
-                        outbox=row,
-                    )
+                inbox.answer(chat_id=chat_id, by=request.user, text=form.cleaned_data["text"].strip())
                 self.message_user(request, _("ส่งคำตอบแล้ว"), messages.SUCCESS)
                 return redirect(request.path)
         thread.filter(direction=InboxMessage.Direction.IN, read_at__isnull=True).update(read_at=timezone.now())

@@ -8,6 +8,11 @@ class LineOaConfig(AppConfig):
 
     def ready(self):
         from bkk1555 import roles
+        from complaints import notify as domain_notify
+
+        from .notify import LineChannel
+
+        domain_notify.register(LineChannel())
 
         # The webhook-processing tasks live outside tasks.py (autodiscovery only finds that one).
         from . import tasks_webhook  # noqa: F401

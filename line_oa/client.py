@@ -107,7 +107,7 @@ def blob_api() -> MessagingApiBlob:
 
 
 def _timeout() -> float:
-    return float(getattr(settings, "LINE_REQUEST_TIMEOUT", 10))
+    return settings.LINE_REQUEST_TIMEOUT
 
 
 # --- errors ------------------------------------------------------------------
@@ -201,6 +201,16 @@ def get_content(message_id: str) -> bytes:
 def get_profile(user_id: str) -> dict:
     """{'displayName', 'userId', 'pictureUrl', 'statusMessage', 'language'} (absent keys omitted)."""
     return _call(messaging_api().get_profile, user_id).to_dict()
+
+
+def get_group_member_profile(group_id: str, user_id: str) -> dict:
+    """A group member's {'displayName', 'userId', 'pictureUrl'}: works for members who are not
+    friends of the OA, for whom get_profile answers 404."""
+    return _call(messaging_api().get_group_member_profile, group_id, user_id).to_dict()
+
+
+def get_room_member_profile(room_id: str, user_id: str) -> dict:
+    return _call(messaging_api().get_room_member_profile, room_id, user_id).to_dict()
 
 
 def get_group_summary(group_id: str) -> dict:

@@ -17,6 +17,7 @@ from django.core import signing
 from django.urls import reverse
 
 from bkk1555.thaidate import thai_datetime
+from complaints import notify
 from complaints.models import Assignment, Photo
 
 BEST_COLOUR = "#C62828"
@@ -179,6 +180,31 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
             }
         )
     return out
+
+
+CHANGE_TEXT = {
+    notify.REROUTED_AWAY: "ศูนย์ฯ ส่งต่อเรื่องนี้ให้หน่วยงานอื่นแล้ว ไม่ต้องดำเนินการต่อ",
+    notify.REOPENED: "ศูนย์ฯ เปิดเรื่องใหม่: {reason}",
+    notify.ASSIGNMENT_CANCELLED: "ศูนย์ฯ ยกเลิกการส่งต่อ: {reason}",
+    notify.CASE_ENDED: "ศูนย์ฯ ยกเลิกเรื่องนี้แล้ว ไม่ต้องดำเนินการต่อ ({reason})",
+}
+
+
+def change_text(change: str, reason: str) -> str:
+    """What the agency reads when the centre changed its case."""
+    return CHANGE_TEXT[change].format(reason=reason)
+
+
+def overdue_message(notice) -> dict:
+    """A reminder as a text message; the agency's carries the button that settles it."""
+    if notice.escalation:
+        return text(notice.text)
+    ref = notice.reference
+    if notice.stage == "ack":
+        button = qr_postback("รับเรื่อง", postback_data("ack", notice.assignment_id), f"รับเรื่อง {ref}")
+    else:
+        button = qr_postback("รายงานผล", postback_data("report", notice.assignment_id), f"รายงานผล {ref}")
+    return text(notice.text, [button])
 
 
 def assignment_update(assignment: Assignment, text: str) -> list[dict]:

@@ -1,13 +1,22 @@
-"""What the workflow tells agencies over LINE. Called inside workflow transactions."""
+"""The LINE channel of the domain's notification port (`complaints.notify`).
+
+Registered in LineOaConfig.ready(). Called inside the workflow's transaction: each
+message is an outbox row written there, queued for delivery when it commits.
+"""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from agencies.models import Agency, Coordinator
+from complaints import notify
 from complaints.models import Assignment
 
 from . import messages
 from .models import OutboxMessage
-from .outbox import enqueue
+from .outbox import Outgoing, enqueue, enqueue_many
+
+P = OutboxMessage.Purpose
 
 
 def agency_recipients(agency: Agency) -> list[str]:
@@ -21,22 +30,58 @@ def agency_is_reachable(agency: Agency) -> bool:
     return bool(agency.line_group_id) or Coordinator.objects.reachable().filter(agency=agency).exists()
 
 
-def assignment_dispatched(assignment: Assignment) -> OutboxMessage | None:
-    return enqueue(
-        to=agency_recipients(assignment.agency),
-        messages=messages.dispatch_card(assignment),
-        purpose=OutboxMessage.Purpose.DISPATCH,
-        agency=assignment.agency,
-        assignment=assignment,
-    )
+def _push(*, to: list[str], message_list: list[dict], purpose: str, agency, assignment) -> OutboxMessage | None:
+    if notify.is_replaying():
+        # History being loaded: the message was delivered when it was decided.
+        if not to:
+            return None
+        return OutboxMessage.objects.create(
+            to=to,
+            messages=message_list,
+            purpose=purpose,
+            agency=agency,
+            assignment=assignment,
+            status=OutboxMessage.Status.SENT,
+            sent_at=timezone.now(),
+        )
+    return enqueue(to=to, messages=message_list, purpose=purpose, agency=agency, assignment=assignment)
 
 
-def assignment_changed(assignment: Assignment, text: str) -> OutboxMessage | None:
-    """Tell the agency that the centre changed its case (cancelled, reopened, verified …)."""
-    return enqueue(
-        to=agency_recipients(assignment.agency),
-        messages=messages.assignment_update(assignment, text),
-        purpose=OutboxMessage.Purpose.UPDATE,
-        agency=assignment.agency,
-        assignment=assignment,
-    )
+class LineChannel(notify.Channel):
+    def reachable(self, agency) -> bool:
+        return agency_is_reachable(agency)
+
+    def dispatched(self, assignment: Assignment) -> None:
+        if assignment.channel != Assignment.Channel.LINE:
+            return  # dispatched by radio, phone or fax: the officer reaches the agency
+        _push(
+            to=agency_recipients(assignment.agency),
+            message_list=messages.dispatch_card(assignment),
+            purpose=P.DISPATCH,
+            agency=assignment.agency,
+            assignment=assignment,
+        )
+
+    def assignment_changed(self, assignment: Assignment, change: str, reason: str = "") -> None:
+        _push(
+            to=agency_recipients(assignment.agency),
+            message_list=messages.assignment_update(assignment, messages.change_text(change, reason)),
+            purpose=P.UPDATE,
+            agency=assignment.agency,
+            assignment=assignment,
+        )
+
+    def overdue(self, notices: list[notify.OverdueNotice]) -> None:
+        enqueue_many(
+            [
+                Outgoing(
+                    to=list(n.recipients),
+                    messages=[messages.overdue_message(n)],
+                    purpose=P.ESCALATION if n.escalation else P.REMINDER,
+                    agency_id=n.agency_id,
+                    assignment_id=n.assignment_id,
+                )
+                for n in notices
+                if n.recipients
+            ]
+        )

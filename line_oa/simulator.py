@@ -35,8 +35,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from agencies.models import Agency, Coordinator
 from complaints.models import Assignment
-from testing.line_stub import UUID_RE, _sent, validate_request
 
+from .fake_api import UUID_RE, sent_messages, validate_request
 from .models import Conversation, SimulatorContent, SimulatorMessage
 from .webhook import sign_body, webhook
 
@@ -93,7 +93,7 @@ def api(request: HttpRequest, rest: str) -> HttpResponse:
             if len(parts) != 3 or parts[0] != "sim":
                 return _json(400, {"message": "Invalid reply token"})
             _store(parts[1], "reply", payload["messages"], request_id=request_id)
-            return _json(200, {"sentMessages": _sent(payload)}, x_line_request_id=request_id)
+            return _json(200, {"sentMessages": sent_messages(payload)}, x_line_request_id=request_id)
         if path_ in ("/v2/bot/message/push", "/v2/bot/message/multicast"):
             key = request.headers.get("X-Line-Retry-Key", "")
             if key and not UUID_RE.match(key):
@@ -111,7 +111,9 @@ def api(request: HttpRequest, rest: str) -> HttpResponse:
             kind = "push" if path_.endswith("push") else "multicast"
             for target in targets:
                 _store(target, kind, payload["messages"], retry_key=key, request_id=request_id)
-            return _json(200, {"sentMessages": _sent(payload)} if kind == "push" else {}, x_line_request_id=request_id)
+            return _json(
+                200, {"sentMessages": sent_messages(payload)} if kind == "push" else {}, x_line_request_id=request_id
+            )
         return _json(404, {"message": "Not found"})
     parts = rest.strip("/").split("/")
     if parts[:1] == ["message"] and len(parts) == 3 and parts[2] == "content":

@@ -97,7 +97,7 @@ def enqueue_processing(event_ids: list[str]) -> None:
     batches publishes; eager mode (tests) and a window of 0 publish at once."""
     if not event_ids:
         return
-    window = float(getattr(settings, "LINE_WEBHOOK_PUBLISH_WINDOW", 0.05))
+    window = settings.LINE_WEBHOOK_PUBLISH_WINDOW
     if window <= 0 or process_events.app.conf.task_always_eager:
         publish(event_ids)
     else:
@@ -176,20 +176,3 @@ def sweep_pending_events() -> int:
     for start in range(0, len(ids), 50):
         publish(ids[start : start + 50])
     return len(ids)
-
-
-def _register_sweep() -> None:
-    # The beat schedule lives in bkk1555/celery.py; this app adds its own entry.
-    from bkk1555.celery import app
-
-    app.conf.beat_schedule.setdefault(
-        "webhook-sweep",
-        {
-            "task": "line_oa.tasks_webhook.sweep_pending_events",
-            "schedule": 120.0,
-            "options": {"queue": "default", "expires": 110},
-        },
-    )
-
-
-_register_sweep()

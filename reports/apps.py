@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from bkk1555 import roles
-        from line_oa import handlers
+        from line_oa.handlers import hooks
 
         from . import survey
 
@@ -19,15 +19,5 @@ class ReportsConfig(AppConfig):
             "reports.send_survey",
             "reports.view_surveyresponse",
         ]
-        # Beat reads its schedule after Django is set up, so the entry can live with its app.
-        from bkk1555.celery import app
-
-        app.conf.beat_schedule.setdefault(
-            "reports-refresh-facts",
-            {"task": "reports.tasks.refresh_facts", "schedule": 300.0, "options": {"queue": "default", "expires": 290}},
-        )
-        # The LINE handlers' hooks arrived during this work; stay importable without them.
-        if hasattr(handlers, "register_postback_action"):
-            handlers.register_postback_action("survey", survey.on_survey_postback)
-        if hasattr(handlers, "register_text_interceptor"):
-            handlers.register_text_interceptor(survey.on_text)
+        hooks.postback_action("survey", survey.on_survey_postback)
+        hooks.text_interceptor(survey.on_text)

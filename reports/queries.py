@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from complaints import rules
 from complaints.models import Assignment, Complaint, Photo
 from complaints.sla import BANGKOK
 
@@ -37,12 +38,8 @@ TIME_COLUMNS = [
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open work past the deadline of the stage it is in."""
-    return Q(status__in=OPEN) & (
-        Q(status=S.DISPATCHED, ack_due_at__lt=now)
-        | Q(status__in=[S.ACKNOWLEDGED, S.IN_PROGRESS], safe_due_at__lt=now)
-        | Q(resolve_due_at__lt=now)
-    )
+    """Open work past the deadline of the stage it is in: the domain's one overdue rule."""
+    return rules.overdue_q(now)
 
 
 def static_counts() -> dict:

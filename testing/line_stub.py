@@ -34,97 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from linebot.v3.messaging import MulticastRequest, PushMessageRequest, ReplyMessageRequest
-
-REQUEST_MODELS = {
-    "/v2/bot/message/reply": ReplyMessageRequest,
-    "/v2/bot/message/push": PushMessageRequest,
-    "/v2/bot/message/multicast": MulticastRequest,
-}
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-# --- validation (shared with the simulator's fake LINE API) -------------------
-
-
-def _walk(node, path="$"):
-    if isinstance(node, dict):
-        yield path, node
-        for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _walk(value, f"{path}[{i}]")
-
-
-def _extra_rules(payload: dict) -> list[str]:
-    """Rules LINE enforces that the SDK's pydantic models let through."""
-    errors = []
-    messages = payload.get("messages") or []
-    if not 1 <= len(messages) <= 5:
-        errors.append(f"$.messages: 1..5 messages, got {len(messages)}")
-    for path, node in _walk(messages, "$.messages"):
-        kind = node.get("type")
-        top_level = re.fullmatch(r"\$\.messages\[\d+\]", path) is not None
-        if kind == "text" and top_level:
-            text = node.get("text")
-            if not isinstance(text, str) or not text or len(text) > 5000:
-                errors.append(f"{path}.text: 1..5000 characters required")
-        if kind == "text" and ".contents" in path and not (node.get("text") or node.get("contents")):
-            errors.append(f"{path}: a Flex text needs text or contents")
-        if kind == "flex" and len(node.get("altText") or "") > 1500:
-            errors.append(f"{path}.altText: at most 1500 characters")
-        if kind == "postback":
-            data = node.get("data")
-            if not isinstance(data, str) or not data or len(data) > 300:
-                errors.append(f"{path}.data: 1..300 characters required")
-        if kind in ("postback", "message", "uri", "location", "camera", "cameraRoll", "datetimepicker"):
-            label = node.get("label")
-            if label is not None and len(label) > 20:
-                errors.append(f"{path}.label: at most 20 characters")
-        if kind == "uri":
-            uri = node.get("uri") or ""
-            if not re.match(r"^(https?|line|tel):", uri):
-                errors.append(f"{path}.uri: http, https, line or tel scheme required")
-        if kind == "image" and "originalContentUrl" in node:
-            for key in ("originalContentUrl", "previewImageUrl"):
-                if not str(node.get(key, "")).startswith("https://"):
-                    errors.append(f"{path}.{key}: HTTPS URL required")
-        if kind == "location" and "address" in node and len(node.get("address") or "") > 100:
-            errors.append(f"{path}.address: at most 100 characters")
-        if kind == "location" and "title" in node and len(node.get("title") or "") > 100:
-            errors.append(f"{path}.title: at most 100 characters")
-        if "quickReply" in node:
-            items = (node["quickReply"] or {}).get("items") or []
-            if not 1 <= len(items) <= 13:
-                errors.append(f"{path}.quickReply.items: 1..13 items, got {len(items)}")
-    return errors
-
-
-def validate_request(path: str, raw: bytes) -> tuple[dict | None, str | None]:
-    """Check a request body for `path` like LINE would. Returns (payload, error)."""
-    model = REQUEST_MODELS.get(path)
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, f"The request body has 1 error(s): not JSON ({exc})"
-    if model is None:
-        return payload, None
-    try:
-        model.from_json(raw.decode("utf-8"))
-    except Exception as exc:  # noqa: BLE001 - any model failure is LINE's 400
-        return payload, f"The request body has 1 error(s): {exc}"
-    errors = _extra_rules(payload)
-    if path == "/v2/bot/message/multicast" and not 1 <= len(payload.get("to") or []) <= 500:
-        errors.append("$.to: 1..500 user ids")
-    if path == "/v2/bot/message/multicast" and any(not str(t).startswith("U") for t in payload.get("to") or []):
-        errors.append("$.to: multicast takes user ids only")
-    if errors:
-        return payload, f"The request body has {len(errors)} error(s): {'; '.join(errors)}"
-    return payload, None
-
-
-# --- the server --------------------------------------------------------------------
+from line_oa.fake_api import REQUEST_MODELS, UUID_RE, sent_messages, validate_request
 
 
 @dataclass
@@ -280,7 +190,7 @@ class LineStub:
                     if token in self.used_reply_tokens:
                         return 400, {"x-line-request-id": request_id}, {"message": "Invalid reply token"}
                     self.used_reply_tokens.add(token)
-                return 200, {"x-line-request-id": request_id}, {"sentMessages": _sent(payload)}
+                return 200, {"x-line-request-id": request_id}, {"sentMessages": sent_messages(payload)}
             key = headers.get("x-line-retry-key")
             if key is not None and not UUID_RE.match(key):
                 rec.valid, rec.error = False, "X-Line-Retry-Key must be a UUID"
@@ -290,13 +200,13 @@ class LineStub:
                     return (
                         409,
                         {"x-line-request-id": request_id, "x-line-accepted-request-id": self.accepted_keys[key]},
-                        {"message": "The retry key is already accepted", "sentMessages": _sent(payload)},
+                        {"message": "The retry key is already accepted", "sentMessages": sent_messages(payload)},
                     )
                 if key:
                     self.accepted_keys[key] = request_id
                 targets = payload["to"] if isinstance(payload["to"], list) else [payload["to"]]
                 self.pushed_count += len(targets)
-            body = {"sentMessages": _sent(payload)} if path.endswith("push") else {}
+            body = {"sentMessages": sent_messages(payload)} if path.endswith("push") else {}
             return 200, {"x-line-request-id": request_id}, body
         if method == "GET":
             m = re.fullmatch(r"/v2/bot/message/([^/]+)/content", path)
@@ -367,10 +277,6 @@ class LineStub:
             do_GET = do_POST = _serve
 
         return Handler
-
-
-def _sent(payload: dict) -> list[dict]:
-    return [{"id": str(uuid.uuid4().int)[:18], "quoteToken": uuid.uuid4().hex} for _ in payload.get("messages", [])]
 
 
 def main(argv=None) -> None:

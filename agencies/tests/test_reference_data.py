@@ -1,8 +1,8 @@
 import pytest
 
 from agencies.models import Agency, District, Subdistrict, Zone
-from agencies.reference_data import load_all
 from complaints.models import Category
+from complaints.reference_data import load_all
 
 pytestmark = pytest.mark.django_db
 

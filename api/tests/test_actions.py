@@ -151,7 +151,7 @@ def test_cancel_assignment_and_its_refusal(officer_api, dispatched):
 
 def test_supervisor_reopens_resolved_work(supervisor_api, dispatched):
     workflow.acknowledge(assignment=dispatched, by=None, name="x")
-    from complaints.photos import add_photo
+    from complaints.workflow import add_photo
 
     add_photo(complaint=dispatched.complaint, content=jpeg_bytes(seed=9), by=None, stage="after", assignment=dispatched)
     workflow.resolve(assignment=dispatched, by=None)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from complaints import workflow
-from complaints.photos import add_photo
+from complaints.workflow import add_photo
 from testing.factories import make_complaint
 from testing.images import jpeg_bytes
 

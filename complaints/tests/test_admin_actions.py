@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from complaints import workflow
 from complaints.models import Assignment, Complaint, Photo
-from complaints.photos import add_photo
+from complaints.workflow import add_photo
 from testing.factories import AgencyFactory, CoordinatorFactory, make_complaint
 from testing.images import jpeg_bytes
 
@@ -216,7 +216,7 @@ def test_cancelling_a_closed_case_shows_the_refusal(client, supervisor, best_cat
     workflow.close(complaint=complaint, by=supervisor)
     client.force_login(supervisor)
     response = act(client, "cancel_selected", complaint, apply="1", reason="x")
-    assert f"ยกเลิกเรื่อง {complaint.reference} ไม่ได้" in messages_of(response)
+    assert f"ไม่สามารถยกเลิกเรื่อง {complaint.reference} ได้" in messages_of(response)
 
 
 def test_supervisor_marks_a_duplicate_of_an_original_by_reference(client, supervisor, normal_category):

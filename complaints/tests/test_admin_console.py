@@ -186,7 +186,7 @@ def test_agency_zone_channel_and_date_range_filters(client, officer, normal_cate
 
 
 def test_case_page_shows_map_photos_assignments_and_timeline_oldest_first(client, officer, case):
-    from complaints.photos import add_photo
+    from complaints.workflow import add_photo
 
     add_photo(complaint=case, content=jpeg_bytes(), by=officer)
     workflow.add_note(complaint=case, by=officer, text="โทรแจ้งผู้ร้องแล้ว")

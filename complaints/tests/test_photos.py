@@ -2,7 +2,7 @@ import pytest
 
 from complaints.errors import InvalidImage
 from complaints.models import Photo
-from complaints.photos import add_photo
+from complaints.workflow import add_photo
 from testing.factories import make_complaint
 from testing.images import jpeg_bytes, png_bytes
 

@@ -242,4 +242,3 @@ def test_the_agencys_reminder_carries_the_button_that_settles_it(
         assert item["action"]["data"] == f"action=ack&a={a.pk}" and item["action"]["label"] == "รับเรื่อง"
     [esc] = outbox(OutboxMessage.Purpose.ESCALATION)
     assert "quickReply" not in esc.messages[0]
-

@@ -6,7 +6,7 @@ from django.utils import timezone
 from complaints import workflow
 from complaints.errors import AlreadyAcknowledged, PhotoRequired, TransitionRefused, WorkflowError, WrongAgency
 from complaints.models import Assignment, Complaint, TimelineEntry
-from complaints.photos import add_photo
+from complaints.workflow import add_photo
 from line_oa.models import OutboxMessage
 from testing.factories import AgencyFactory, CoordinatorFactory, make_complaint
 from testing.images import jpeg_bytes
@@ -186,7 +186,7 @@ def test_refused_transitions_from_dispatched(assignment, coordinator, officer, s
     with pytest.raises(TransitionRefused) as err:
         call()
     assert assignment.complaint.reference in err.value.th
-    assert "dispatched" in err.value.en
+    assert "dispatched" in err.value.en.lower()
 
 
 def test_progress_on_dispatched_case_acknowledges_it(assignment, coordinator):
@@ -331,7 +331,9 @@ def test_reopening_work_already_made_safe_keeps_it_safe_and_rearms_resolve_remin
 
     workflow.acknowledge(assignment=assignment, by=coordinator)
     workflow.mark_made_safe(assignment=assignment, by=coordinator)
-    add_photo(complaint=assignment.complaint, assignment=assignment, content=jpeg_bytes(), by=coordinator, stage="after")
+    add_photo(
+        complaint=assignment.complaint, assignment=assignment, content=jpeg_bytes(), by=coordinator, stage="after"
+    )
     workflow.resolve(assignment=assignment, by=coordinator)
     Reminder.objects.create(assignment=assignment, stage="resolve", level=1, due_at=assignment.resolve_due_at)
     Reminder.objects.create(assignment=assignment, stage="ack", level=1, due_at=assignment.ack_due_at)

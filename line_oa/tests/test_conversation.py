@@ -42,7 +42,7 @@ def last_reply_text(stub) -> str:
 def dispatched(line_stub, officer, coordinator, best_category, django_capture_on_commit_callbacks):
     complaint = make_complaint(category=best_category, district=coordinator.agency.district)
     workflow.add_note(complaint=complaint, by=officer, text="x")  # any history
-    from complaints.photos import add_photo
+    from complaints.workflow import add_photo
 
     add_photo(complaint=complaint, content=ev.photo(99), by=officer)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agencies.reference_data import load_all
+from complaints.reference_data import load_all
 
 
 class Command(BaseCommand):

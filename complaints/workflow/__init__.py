@@ -1,0 +1,65 @@
+"""Every state change of a complaint and its assignments goes through this package.
+
+Each service checks the transition (`rules.TRANSITIONS`), writes the timeline entry, sets
+deadlines from the SLA clock and announces what happened through the domain's port
+(`complaints.notify`), whose channels write their outbox rows — all in one transaction.
+Rows are locked complaint first, then assignment, so concurrent changes of one case
+serialise instead of deadlocking or racing. The admin, LINE, the API and the tasks call
+exactly one service per intention:
+
+- intake:   receive, edit_details, suggested_agencies
+- dispatch: dispatch, reroute (the centre's move, or `declined=True` for the agency's "not ours")
+- agency:   acknowledge, report_progress, mark_made_safe, resolve, reject
+- evidence: add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
+- centre:   verify, close, reopen, cancel_assignment, cancel, mark_duplicate
+- core:     allowed / allowed_actions (which buttons to show), log, refresh_status
+"""
+
+from ..actor import Actor, as_actor
+from .agency import acknowledge, mark_made_safe, reject, report_progress, resolve
+from .centre import cancel, cancel_assignment, close, mark_duplicate, reopen, verify
+from .core import allowed, allowed_actions, log, next_reference, normalise_phone, refresh_status
+from .dispatch import dispatch, reroute
+from .evidence import (
+    add_note,
+    add_note_with_photo,
+    add_photo,
+    attach_file,
+    record_location,
+    resolve_with_photos,
+)
+from .intake import DETAIL_FIELDS, edit_details, receive, suggested_agencies
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "Actor",
+    "acknowledge",
+    "add_note",
+    "add_note_with_photo",
+    "add_photo",
+    "allowed",
+    "allowed_actions",
+    "as_actor",
+    "attach_file",
+    "cancel",
+    "cancel_assignment",
+    "close",
+    "dispatch",
+    "edit_details",
+    "log",
+    "mark_duplicate",
+    "mark_made_safe",
+    "next_reference",
+    "normalise_phone",
+    "receive",
+    "record_location",
+    "refresh_status",
+    "reject",
+    "reopen",
+    "report_progress",
+    "reroute",
+    "resolve",
+    "resolve_with_photos",
+    "suggested_agencies",
+    "verify",
+]
