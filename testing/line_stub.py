@@ -67,6 +67,9 @@ class LineStub:
         self.requests: list[Recorded] = []
         self.contents: dict[str, tuple[bytes, str]] = {}
         self.profiles: dict[str, dict] = {}
+        # LINE users who are not friends of the OA: get_profile answers 404 for them (as LINE does),
+        # only the group/room member profile works.
+        self.not_friends: set[str] = set()
         self.groups: dict[str, dict] = {}
         # Member counts by group id; a group not listed answers 404 (as when the bot is not in it).
         self.group_members: dict[str, int] = {}
@@ -216,9 +219,16 @@ class LineStub:
                 if not found:
                     return 404, {}, {"message": "Not found"}
                 return 200, {"content-type": found[1]}, found[0]
+            m = re.fullmatch(r"/v2/bot/(?:group|room)/([^/]+)/member/([^/]+)", path)
+            if m:
+                uid = m.group(2)
+                profile = self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}"}
+                return 200, {}, {k: v for k, v in profile.items() if k in ("userId", "displayName", "pictureUrl")}
             m = re.fullmatch(r"/v2/bot/profile/([^/]+)", path)
             if m:
                 uid = m.group(1)
+                if uid in self.not_friends:
+                    return 404, {}, {"message": "Not found"}
                 return (
                     200,
                     {},

@@ -9,7 +9,11 @@ import json
 
 import pytest
 
+from complaints import workflow
+from testing.factories import make_complaint
 from testing.line_stub import LineStub
+
+from . import events as ev
 
 CHANNEL_SECRET = "test-channel-secret-1555"
 ACCESS_TOKEN = "test-access-token-1555"
@@ -49,3 +53,26 @@ def post_webhook(client, settings):
         return client.post("/line/webhook/", data=raw, content_type="application/json", **headers)
 
     return post
+
+
+@pytest.fixture
+def send(post_webhook, line_stub, django_capture_on_commit_callbacks):
+    """Deliver events through the real webhook and run their processing (eager Celery)."""
+
+    def go(*events):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_webhook(ev.callback(*events))
+        assert response.status_code == 200
+        return response
+
+    return go
+
+
+@pytest.fixture
+def dispatched(line_stub, officer, coordinator, best_category, django_capture_on_commit_callbacks):
+    complaint = make_complaint(category=best_category, district=coordinator.agency.district)
+    workflow.add_note(complaint=complaint, by=officer, text="x")  # any history
+    workflow.add_photo(complaint=complaint, content=ev.photo(99), by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        [assignment] = workflow.dispatch(complaint=complaint, agencies=[coordinator.agency], by=officer)
+    return assignment

@@ -17,37 +17,12 @@ from . import events as ev
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def send(post_webhook, line_stub, django_capture_on_commit_callbacks):
-    """Deliver events through the real webhook and run their processing (eager Celery)."""
-
-    def go(*events):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = post_webhook(ev.callback(*events))
-        assert response.status_code == 200
-        return response
-
-    return go
-
-
 def replies(stub) -> list[dict]:
     return [m for r in stub.requests_to("/v2/bot/message/reply", valid=True) for m in r.body["messages"]]
 
 
 def last_reply_text(stub) -> str:
     return replies(stub)[-1]["text"]
-
-
-@pytest.fixture
-def dispatched(line_stub, officer, coordinator, best_category, django_capture_on_commit_callbacks):
-    complaint = make_complaint(category=best_category, district=coordinator.agency.district)
-    workflow.add_note(complaint=complaint, by=officer, text="x")  # any history
-    from complaints.workflow import add_photo
-
-    add_photo(complaint=complaint, content=ev.photo(99), by=officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        [assignment] = workflow.dispatch(complaint=complaint, agencies=[coordinator.agency], by=officer)
-    return assignment
 
 
 def test_dispatch_card_reaches_the_coordinator_as_a_valid_flex_bubble_with_location(dispatched, line_stub, coordinator):
