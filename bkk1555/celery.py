@@ -6,12 +6,13 @@ messages) and `default` (webhook processing, sweeps). The beat schedule is
 here because it names tasks, not settings an operator changes.
 
     celery -A bkk1555 worker -Q line,default      # as many as needed, on any machine
-    celery -A bkk1555 beat                         # exactly one
+    celery -A bkk1555 beat -S bkk1555.beat:LeaderScheduler   # one runs the schedule (leader lock)
 """
 
 import os
+import time
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 from .env import env_int
@@ -37,3 +38,33 @@ app.conf.beat_schedule = {
         "options": {"queue": "default", "expires": 55},
     },
 }
+
+
+# --- what the operator sees from workers: task durations and failures (bkk1555/metrics.py),
+# and the task id as the log lines' request_id (bkk1555/logs.py).
+_started: dict[str, float] = {}
+
+
+@signals.task_prerun.connect
+def _task_started(task_id=None, task=None, **kwargs):
+    from . import logs
+
+    _started[task_id] = time.perf_counter()
+    logs.request_id.set(task_id or "")
+
+
+@signals.task_postrun.connect
+def _task_finished(task_id=None, task=None, **kwargs):
+    from . import logs, metrics
+
+    started = _started.pop(task_id, None)
+    if started is not None and task is not None:
+        metrics.TASK_SECONDS.labels(task.name).observe(time.perf_counter() - started)
+    logs.request_id.set("")
+
+
+@signals.task_failure.connect
+def _task_failed(sender=None, **kwargs):
+    from . import metrics
+
+    metrics.TASK_FAILURES.labels(getattr(sender, "name", "unknown")).inc()
