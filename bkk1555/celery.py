@@ -34,8 +34,8 @@ app.conf.beat_schedule = {
     },
     "outbox-sweep": {
         "task": "line_oa.tasks.sweep_outbox",
-        "schedule": 60.0,
-        "options": {"queue": "default", "expires": 55},
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+        "options": {"queue": "default", "expires": max(5, env_int("OUTBOX_SWEEP_SECONDS", 60) - 5)},
     },
 }
 

@@ -212,6 +212,12 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 60)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+# Stored LINE webhook events: a row "processing" longer than the lease belongs to a dead
+# worker and is taken over by the sweep (every WEBHOOK_SWEEP_SECONDS). Keep the lease
+# above CELERY_TASK_TIME_LIMIT so a live worker never loses its event.
+WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 120)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 
 # --- LINE ---------------------------------------------------------------------

@@ -30,8 +30,9 @@ S = WebhookEvent.Status
 
 PENDING_GRACE = dt.timedelta(minutes=2)
 # A row claimed longer ago than this belongs to a worker that died (tasks are killed
-# after CELERY_TASK_TIME_LIMIT, far shorter): it may be claimed again.
-PROCESSING_LEASE = dt.timedelta(minutes=10)
+# after CELERY_TASK_TIME_LIMIT, 90 s, shorter): it may be claimed again. Short, so a
+# coordinator's tap is taken over within about two minutes of its worker's death.
+PROCESSING_LEASE = dt.timedelta(seconds=settings.WEBHOOK_PROCESSING_LEASE_SECONDS)
 
 
 def publish(event_ids: list[str]) -> None:
@@ -186,8 +187,8 @@ def _register_sweep() -> None:
         "webhook-sweep",
         {
             "task": "line_oa.tasks_webhook.sweep_pending_events",
-            "schedule": 120.0,
-            "options": {"queue": "default", "expires": 110},
+            "schedule": float(settings.WEBHOOK_SWEEP_SECONDS),
+            "options": {"queue": "default", "expires": max(5, settings.WEBHOOK_SWEEP_SECONDS - 5)},
         },
     )
 
