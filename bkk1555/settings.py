@@ -218,6 +218,7 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 # above CELERY_TASK_TIME_LIMIT so a live worker never loses its event.
 WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 120)
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
+WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 
 # --- LINE ---------------------------------------------------------------------
@@ -316,6 +317,8 @@ DRAIN_FILE = env_str("DRAIN_FILE", str(VAR_DIR / "drain"))
 BEAT_LOCK_ID = env_int("BEAT_LOCK_ID", 1555_0001)
 # LOG_FORMAT=json → one JSON object per line (web and workers, same keys; bkk1555/logs.py).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+# Celery workers keep Django's logging (and so the JSON lines) instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 LOGGING = {
     "version": 1,
