@@ -7,12 +7,13 @@ is here, and only here: it names tasks, not settings an operator changes (the
 periods that are settings come from settings.py).
 
     celery -A bkk1555 worker -Q line,default      # as many as needed, on any machine
-    celery -A bkk1555 beat                         # exactly one
+    celery -A bkk1555 beat -S bkk1555.beat:LeaderScheduler   # one runs the schedule (leader lock)
 """
 
 import os
+import time
 
-from celery import Celery
+from celery import Celery, signals
 from django.conf import settings
 from kombu import Queue
 
@@ -33,14 +34,14 @@ app.conf.beat_schedule = {
     },
     "outbox-sweep": {
         "task": "line_oa.tasks.sweep_outbox",
-        "schedule": 60.0,
-        "options": {"queue": "default", "expires": 55},
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+        "options": {"queue": "default", "expires": max(5, env_int("OUTBOX_SWEEP_SECONDS", 60) - 5)},
     },
     # Events stored while the broker was down, or left by a worker that died.
     "webhook-sweep": {
         "task": "line_oa.tasks_webhook.sweep_pending_events",
-        "schedule": 120.0,
-        "options": {"queue": "default", "expires": 110},
+        "schedule": float(settings.WEBHOOK_SWEEP_SECONDS),
+        "options": {"queue": "default", "expires": max(5, settings.WEBHOOK_SWEEP_SECONDS - 5)},
     },
     # The executives' figures: new history folded into the summary table.
     "reports-refresh-facts": {
@@ -49,3 +50,33 @@ app.conf.beat_schedule = {
         "options": {"queue": "default", "expires": 290},
     },
 }
+
+
+# --- what the operator sees from workers: task durations and failures (bkk1555/metrics.py),
+# and the task id as the log lines' request_id (bkk1555/logs.py).
+_started: dict[str, float] = {}
+
+
+@signals.task_prerun.connect
+def _task_started(task_id=None, task=None, **kwargs):
+    from . import logs
+
+    _started[task_id] = time.perf_counter()
+    logs.request_id.set(task_id or "")
+
+
+@signals.task_postrun.connect
+def _task_finished(task_id=None, task=None, **kwargs):
+    from . import logs, metrics
+
+    started = _started.pop(task_id, None)
+    if started is not None and task is not None:
+        metrics.TASK_SECONDS.labels(task.name).observe(time.perf_counter() - started)
+    logs.request_id.set("")
+
+
+@signals.task_failure.connect
+def _task_failed(sender=None, **kwargs):
+    from . import metrics
+
+    metrics.TASK_FAILURES.labels(getattr(sender, "name", "unknown")).inc()

@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str
+from .redisconf import celery_transport_options, is_sentinel
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BKK1555_VAR_DIR", str(BASE_DIR / "var")))
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bkk1555.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +90,31 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+# Connection handling: persistent connections (DB_CONN_MAX_AGE, default 60 s) suit gunicorn's
+# sync workers, one connection per process; DB_POOL=true switches to Django's psycopg pool
+# (for threaded workers). PgBouncer, if used, must run in session mode: the beat's leader lock
+# and the reminder sweep rely on session state. Why: docs/capacity.md.
+DB_POOL = env_bool("DB_POOL", False)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 1),
+        "max_size": env_int("DB_POOL_MAX", 4),
+        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+    }
+# A streaming replica for the executives' reports and the read-only API lists
+# (bkk1555/dbrouter.py); the workflow always uses the primary. Unset → one database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # A stopped replica must not hold a report for long: fail fast, read from the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests see the primary's data through the "replica" alias instead of creating a second test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bkk1555.dbrouter.ReplicaRouter"]
+# Reads go back to the primary when the replica is down or further behind than this.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo runs web, worker and beat against one SQLite file: wait for locks
     # instead of failing, and take the write lock at BEGIN to avoid upgrade deadlocks.
@@ -125,6 +152,10 @@ AXES_RESET_ON_SUCCESS = True
 
 # --- Redis and Celery --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# REDIS_URL (and CACHE_URL) may name Redis Sentinels instead of a Redis:
+# `sentinel://h1:26379;sentinel://h2:26379;sentinel://h3:26379` (bkk1555/redisconf.py).
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "bkk1555")
+REDIS_SENTINEL_PASSWORD = env_str("REDIS_SENTINEL_PASSWORD", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -170,7 +201,9 @@ if REDIS_URL:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        **celery_transport_options(REDIS_URL, master=REDIS_SENTINEL_MASTER, sentinel_password=REDIS_SENTINEL_PASSWORD),
     }
+    # The one beat: a PostgreSQL advisory lock decides which beat process runs the schedule (bkk1555/beat.py).
 # The outbox: a row still pending this long after it was due is re-queued by the
 # sweep; a row claimed ("sending") longer than the lease is taken over. The lease
 # is longer than the task's hard time limit, so a live worker never loses its row.
@@ -179,6 +212,13 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 60)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+# Stored LINE webhook events: a row "processing" longer than the lease belongs to a dead
+# worker and is taken over by the sweep (every WEBHOOK_SWEEP_SECONDS). Keep the lease
+# above CELERY_TASK_TIME_LIMIT so a live worker never loses its event.
+WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 120)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
+WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 
 # --- LINE ---------------------------------------------------------------------
@@ -212,6 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ReferencePagination",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
@@ -247,11 +288,56 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Running on many machines (deploy/) ------------------------------------------
+# Django's cache (API throttling counters, …): shared by every web process when set.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": (
+                "bkk1555.cache.SentinelRedisCache"
+                if is_sentinel(CACHE_URL)
+                else "django.core.cache.backends.redis.RedisCache"
+            ),
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "bkk1555",
+            "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+        }
+    }
+# Behind nginx: how many proxies append to X-Forwarded-For (API throttling and login
+# lockouts then see the client's address) and whether X-Forwarded-Proto is trusted.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+if NUM_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /metrics (Prometheus): answered only with `Authorization: Bearer <METRICS_TOKEN>`; unset → 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# /healthz/ready answers 503 while this file exists, so the balancer takes the node out before it stops.
+DRAIN_FILE = env_str("DRAIN_FILE", str(VAR_DIR / "drain"))
+# Exactly one beat runs the schedule: the others wait on this PostgreSQL advisory lock.
+BEAT_LOCK_ID = env_int("BEAT_LOCK_ID", 1555_0001)
+# LOG_FORMAT=json → one JSON object per line (web and workers, same keys; bkk1555/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+# Celery workers keep Django's logging (and so the JSON lines) instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "bkk1555.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "bkk1555.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

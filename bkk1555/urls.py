@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import views
+from . import metrics, views
 
 admin.site.site_header = "ศูนย์รับแจ้งทุกข์ 1555 — ระบบส่งต่อเรื่อง"
 admin.site.site_title = "bkk1555"
@@ -12,6 +12,9 @@ admin.site.index_title = "คอนโซลส่งต่อเรื่อง
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz, name="healthz_ready"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),

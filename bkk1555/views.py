@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -19,10 +21,15 @@ def _broker_ok() -> bool | None:
     """True/False for Redis when REDIS_URL is set; None when the demo runs without a broker server."""
     if not settings.REDIS_URL:
         return None
-    import redis
+    from .redisconf import client
 
     try:
-        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping())
+        redis = client(
+            settings.REDIS_URL,
+            master=settings.REDIS_SENTINEL_MASTER,
+            sentinel_password=settings.REDIS_SENTINEL_PASSWORD,
+        )
+        return bool(redis.ping())
     except Exception:  # noqa: BLE001
         return False
 
@@ -38,13 +45,44 @@ def _outbox_overdue() -> int | None:
 
 
 @never_cache
+def healthz_live(request):
+    """Liveness: this process answers. No dependency is asked (a dead database must not get
+    every web node restarted)."""
+    return JsonResponse({"status": "live"})
+
+
+def _replica_status() -> str | None:
+    from . import dbrouter
+
+    status = dbrouter.check()
+    if not status["configured"]:
+        return None
+    if not status["up"]:
+        return "down (reads from the primary)"
+    if not status["used"]:
+        return f"behind {status['lag_seconds']:.0f} s (reads from the primary)"
+    return "up"
+
+
+@never_cache
 def healthz(request):
+    """Readiness (also /healthz/ready): 200 when this node can serve — database and Redis
+    answer and it is not draining; otherwise 503 with what is down. The replica and the
+    outbox are reported but never make a node unready: reads fall back to the primary."""
+    draining = bool(settings.DRAIN_FILE) and os.path.exists(settings.DRAIN_FILE)
     checks = {"database": _database_ok()}
     broker = _broker_ok()
     if broker is not None:
         checks["broker"] = broker
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "down", **{k: ("up" if v else "down") for k, v in checks.items()}}
+    body["down"] = [k for k, v in checks.items() if not v]
+    replica = _replica_status()
+    if replica is not None:
+        body["replica"] = replica
+    if draining:
+        body["status"] = "draining"
+        healthy = False
     if broker is None:
         body["broker"] = "filesystem"  # the demo's broker-less queue under var/
     if checks["database"]:

@@ -147,13 +147,25 @@ def _translate(exc: Exception) -> LineError:
 
 def _call(fn, *args, **kwargs):
     try:
-        return fn(*args, _request_timeout=_timeout(), **kwargs)
+        result = fn(*args, _request_timeout=_timeout(), **kwargs)
     except LineError:
         raise
     except (ApiException, urllib3.exceptions.HTTPError, OSError, TimeoutError) as exc:
-        raise _translate(exc) from exc
+        error = _translate(exc)
+        _count(fn, str(error.status) if error.status else "network")
+        raise error from exc
     except ValueError as exc:  # LINE answered 2xx with a body the SDK's models refuse
+        _count(fn, "2xx")
         raise LineError(f"Unexpected LINE response: {exc}", body=str(exc)[:2000], retryable=False) from exc
+    _count(fn, "2xx")
+    return result
+
+
+def _count(fn, status: str) -> None:
+    """LINE's answers by call and status, for /metrics (bkk1555/metrics.py)."""
+    from bkk1555.metrics import LINE_ANSWERS
+
+    LINE_ANSWERS.labels(getattr(fn, "__name__", "call").removesuffix("_with_http_info"), status).inc()
 
 
 def _build(model, payload: dict):

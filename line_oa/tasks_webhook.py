@@ -28,10 +28,13 @@ from .models import WebhookEvent
 log = logging.getLogger(__name__)
 S = WebhookEvent.Status
 
-PENDING_GRACE = dt.timedelta(minutes=2)
+# A row still pending this long after it was stored lost its task (broker down, or the task sat
+# in a killed worker's prefetch until the visibility timeout): the sweep queues it again.
+PENDING_GRACE = dt.timedelta(seconds=settings.WEBHOOK_PENDING_GRACE_SECONDS)
 # A row claimed longer ago than this belongs to a worker that died (tasks are killed
-# after CELERY_TASK_TIME_LIMIT, far shorter): it may be claimed again.
-PROCESSING_LEASE = dt.timedelta(minutes=10)
+# after CELERY_TASK_TIME_LIMIT, 90 s, shorter): it may be claimed again. Short, so a
+# coordinator's tap is taken over within about two minutes of its worker's death.
+PROCESSING_LEASE = dt.timedelta(seconds=settings.WEBHOOK_PROCESSING_LEASE_SECONDS)
 
 
 def publish(event_ids: list[str]) -> None:

@@ -199,3 +199,13 @@ def test_reprocess_never_takes_an_event_a_live_worker_is_processing(db):
     assert tasks_webhook.reprocess([busy]) == 0
     busy.refresh_from_db()
     assert busy.status == "processing"
+
+
+def test_a_dead_workers_event_is_taken_over_within_about_two_minutes():
+    """Issue 15, fault 1: the lease is above the task's hard limit but close to it."""
+    from django.conf import settings
+
+    from line_oa import tasks_webhook
+
+    assert settings.CELERY_TASK_TIME_LIMIT < tasks_webhook.PROCESSING_LEASE.total_seconds() <= 150
+    assert tasks_webhook.PROCESSING_LEASE.total_seconds() + settings.WEBHOOK_SWEEP_SECONDS <= 180
