@@ -34,8 +34,8 @@ app.conf.beat_schedule = {
     },
     "outbox-sweep": {
         "task": "line_oa.tasks.sweep_outbox",
-        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
-        "options": {"queue": "default", "expires": max(5, env_int("OUTBOX_SWEEP_SECONDS", 60) - 5)},
+        "schedule": float(settings.OUTBOX_SWEEP_SECONDS),
+        "options": {"queue": "default", "expires": max(5, settings.OUTBOX_SWEEP_SECONDS - 5)},
     },
     # Events stored while the broker was down, or left by a worker that died.
     "webhook-sweep": {
