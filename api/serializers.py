@@ -250,6 +250,21 @@ class OptionalNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
+class VerifySerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    justification = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("ต้องระบุเมื่อผลมีข้อสังเกตจากการตรวจรูป (fake-fix guard) มิฉะนั้นตอบ 409 justification_required"),
+    )
+
+
+class SendBackSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class AcknowledgeSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text=_("ชื่อผู้รับเรื่องของหน่วยงาน")
@@ -265,6 +280,8 @@ class ResolveSerializer(serializers.Serializer):
     photos = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False), required=False, max_length=10, default=list
     )
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
 
 
 class PhotoUploadSerializer(serializers.Serializer):

@@ -227,6 +227,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "resolve": ["complaints.change_assignment", "complaints.add_photo"],
         "reject": ["complaints.change_assignment"],
         "verify": ["complaints.verify_complaint"],
+        "send_back": ["complaints.verify_complaint"],
         "cancel": ["complaints.dispatch_complaint"],
         "reroute": ["complaints.dispatch_complaint"],
     }
@@ -269,7 +270,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         parser_classes=[MultiPartParser, FormParser, JSONParser],
         # Photos and the state change commit together: a refused resolve keeps no photo rows.
         step=lambda a, by, d: workflow.resolve_with_photos(
-            assignment=a, by=by, note=d["note"], contents=[upload.read() for upload in d["photos"]]
+            assignment=a,
+            by=by,
+            note=d["note"],
+            contents=[upload.read() for upload in d["photos"]],
+            lat=d.get("lat"),
+            lng=d.get("lng"),
         ),
     )
     reject = workflow_action(
@@ -281,8 +287,18 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     verify = workflow_action(
         "verify",
         summary="The centre accepts the result",
-        serializer=s.OptionalNoteSerializer,
-        step=lambda a, by, d: workflow.verify(assignment=a, by=by, note=d["note"]),
+        description="A result the fake-fix guard flagged needs a `justification` (409 `justification_required` "
+        "otherwise), kept on the timeline and counted in the reports.",
+        serializer=s.VerifySerializer,
+        step=lambda a, by, d: workflow.accept(assignment=a, by=by, note=d["note"], justification=d["justification"]),
+    )
+    send_back = workflow_action(
+        "send_back",
+        url_path="send-back",
+        summary="Send the result back for rework (ส่งกลับแก้ไข)",
+        description="The resolve deadline is not reset; the agency gets the reason and the refused photo in LINE.",
+        serializer=s.SendBackSerializer,
+        step=lambda a, by, d: workflow.send_back(assignment=a, by=by, reason=d["reason"]),
     )
     cancel = workflow_action(
         "cancel",

@@ -46,7 +46,12 @@ STATE_CLASS = {
     A.REJECTED: "st-off",
     A.CANCELLED: "st-off",
 }
-OVERDUE_TEXT = {"ack": _("เกินกำหนดรับเรื่อง"), "safe": _("เกินกำหนดทำให้ปลอดภัย"), "resolve": _("เกินกำหนดแก้ไข")}
+OVERDUE_TEXT = {
+    "ack": _("เกินกำหนดรับเรื่อง"),
+    "safe": _("เกินกำหนดทำให้ปลอดภัย"),
+    "resolve": _("เกินกำหนดแก้ไข"),
+    "review": _("เกินกำหนดตรวจสอบผล"),
+}
 
 
 overdue_stages = rules.overdue_stages

@@ -22,8 +22,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from agencies.models import Agency, Coordinator, District
-from complaints import notify, workflow
-from complaints.errors import WorkflowError
+from complaints import notify, rules, workflow
+from complaints.errors import JustificationRequired, WorkflowError
 from complaints.models import Assignment, Category, Complaint, Photo
 
 SEED = 1555
@@ -421,7 +421,43 @@ class _Seeder:
         if t_verify > now or (age < dt.timedelta(days=10) and rng.random() < 0.4):
             self.bump("waiting for verification")
             return
-        workflow.close(complaint=complaint, by=officer, note="โทรยืนยันกับผู้ร้องแล้ว", at=t_verify)
+        if rng.random() < 0.04:
+            # The centre refuses a doubtful result; the rework has not come back yet.
+            for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
+                workflow.send_back(
+                    assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify
+                )
+            self.bump("sent back")
+            return
+        if rng.random() < 0.03 and complaint.is_best:
+            # Made safe; the permanent fix waits for the budget (some plans are already late).
+            planned_for = timezone.localdate(t_verify) + dt.timedelta(days=rng.choice([-5, -1, 14, 30]))
+            planned_for = max(planned_for, timezone.localdate(t_verify))
+            for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
+                workflow.plan_permanent_fix(
+                    assignment=a,
+                    by=officer,
+                    planned_for=planned_for,
+                    reason=rules.PlanReason.BUDGET,
+                    note="ปิดกั้นและทำให้ปลอดภัยแล้ว ซ่อมผิวถนนถาวรเมื่อได้รับงบประมาณ",
+                    at=t_verify,
+                )
+            self.bump("planned")
+            return
+        try:
+            workflow.close(complaint=complaint, by=officer, note="โทรยืนยันกับผู้ร้องแล้ว", at=t_verify)
+        except JustificationRequired:
+            if rng.random() < 0.5:
+                self.bump("flagged, waiting for review")
+                return  # in the review queue, flagged
+            for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
+                workflow.accept(
+                    assignment=a,
+                    by=officer,
+                    justification="โทรสอบถามหน่วยงานและผู้ร้องแล้ว ยืนยันว่าแก้ไขจริง",
+                    at=t_verify,
+                )
+            self.bump("accepted despite a flag")
         self.bump("closed")
         if rng.random() < 0.04:
             t_reopen = t_verify + dt.timedelta(days=rng.uniform(0.5, 3))

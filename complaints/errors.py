@@ -77,6 +77,9 @@ ACTION_LABEL = {
     "report": pgettext_lazy("refused action", "รายงานผล"),
     "reject": pgettext_lazy("refused action", "แจ้งว่าไม่ใช่หน่วยงานนี้"),
     "verify": pgettext_lazy("refused action", "ตรวจสอบผล"),
+    "send_back": pgettext_lazy("refused action", "ส่งกลับแก้ไข"),
+    "plan": pgettext_lazy("refused action", "บันทึกแผนแก้ไขถาวร"),
+    "end": pgettext_lazy("refused action", "ยุติ"),
     "reopen": pgettext_lazy("refused action", "เปิดใหม่"),
     "cancel": pgettext_lazy("refused action", "ยกเลิก"),
     "cancel_assignment": pgettext_lazy("refused action", "ยกเลิกการส่งต่อ"),
@@ -120,3 +123,16 @@ IMAGE_TOO_MANY_PIXELS = _("รูปภาพมีขนาดพิกเซ�
 IMAGE_BROKEN = _("ไฟล์นี้ไม่ใช่รูปภาพหรือไฟล์เสียหาย")
 IMAGE_FORMAT = _("รองรับเฉพาะรูป JPEG, PNG, WEBP หรือ GIF")
 FILE_NOT_WHAT_IT_CLAIMS = _("ไฟล์นี้ไม่ใช่วิดีโอหรือ PDF ตามที่ระบุ หรือไฟล์เสียหาย กรุณาส่งใหม่")
+JUSTIFICATION_REQUIRED = _(
+    "ผลของเรื่อง %(ref)s จาก %(agency)s มีข้อสังเกต (%(flags)s) ต้องระบุเหตุผลที่ยอมรับผลนี้"
+)
+PLAN_DATE_REQUIRED = _("กรุณาระบุวันที่กำหนดแก้ไขถาวร (ต้องไม่ใช่วันที่ผ่านมาแล้ว)")
+OUTCOME_NOT_ALLOWED = _("ผลการยุติเรื่องนี้เลือกที่นี่ไม่ได้")
+OUTSIDE_BODY_REQUIRED = _("กรุณาระบุหน่วยงานนอกสังกัด กทม. ที่ส่งต่อและวิธีส่งต่อ")
+
+
+class JustificationRequired(WorkflowError):
+    """A result the fake-fix guard flagged was accepted without a written reason."""
+
+    code = "justification_required"
+    template = JUSTIFICATION_REQUIRED

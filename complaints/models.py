@@ -49,6 +49,17 @@ class Category(models.Model):
         blank=True,
         help_text=_("เช่น [0, 15, 30]; เว้นว่าง = ค่าเริ่มต้นตามประเภท"),
     )
+    sla_review_minutes = models.PositiveIntegerField(
+        _("ศูนย์ฯ ตรวจสอบผลภายใน (นาที)"),
+        null=True,
+        blank=True,
+        help_text=_("เว้นว่าง = BEST 120 นาที (ตลอด 24 ชม.), อื่น ๆ 1 วันทำการ"),
+    )
+    min_work_minutes = models.PositiveIntegerField(
+        _("เวลาทำงานขั้นต่ำที่เป็นไปได้ (นาที)"),
+        default=0,
+        help_text=_("ผลที่รายงานเร็วกว่านี้หลังรับเรื่องจะถูกทำเครื่องหมาย “เร็วผิดปกติ”; 0 = ไม่ตรวจ"),
+    )
     traffy_type = models.CharField(_("ประเภทตาม Traffy Fondue"), max_length=50, blank=True)
     notes = models.TextField(_("หมายเหตุ"), blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
@@ -60,6 +71,12 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def review_minutes(self) -> int:
+        if self.sla_review_minutes is not None:
+            return self.sla_review_minutes
+        return 120 if self.is_best else 8 * 60  # one working day on the working-hours clock
 
     @property
     def reminder_offsets(self) -> list[int]:
@@ -150,6 +167,11 @@ class Complaint(models.Model):
         editable=False,
     )
     closed_at = models.DateTimeField(_("ปิดเรื่องเมื่อ"), null=True, blank=True, editable=False)
+    Outcome = rules.Outcome
+    outcome = models.CharField(
+        _("ผลการยุติเรื่อง"), max_length=10, choices=Outcome.choices, blank=True, db_index=True, editable=False
+    )
+    outcome_note = models.TextField(_("รายละเอียดผลการยุติเรื่อง"), blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -251,6 +273,15 @@ class Assignment(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ส่งต่อใหม่ไปยัง")
     )
     reopen_count = models.PositiveSmallIntegerField(_("จำนวนครั้งที่เปิดใหม่"), default=0)
+    review_due_at = models.DateTimeField(_("กำหนดศูนย์ฯ ตรวจสอบผล"), null=True, blank=True)
+    sent_back_count = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ส่งกลับแก้ไข"), default=0)
+    # When the current round of work began (a send-back or reopen): its result photos are the ones under review.
+    rework_since = models.DateTimeField(_("เริ่มแก้ไขรอบปัจจุบันเมื่อ"), null=True, blank=True)
+    # A permanent fix planned after making safe: the resolve deadline becomes the planned date.
+    PlanReason = rules.PlanReason
+    planned_for = models.DateField(_("กำหนดแก้ไขถาวร"), null=True, blank=True)
+    plan_reason = models.CharField(_("เหตุที่ต้องรอ"), max_length=12, choices=PlanReason.choices, blank=True)
+    plan_note = models.TextField(_("แผนการแก้ไขถาวร"), blank=True)
     escalation_level = models.PositiveSmallIntegerField(
         _("ระดับการแจ้งเตือนล่าสุด"), default=0, help_text=_("0 = ยังไม่เกินกำหนด, 3 = ยกระดับถึงศูนย์ฯ")
     )
@@ -278,11 +309,7 @@ class Assignment(models.Model):
             # from the same rule the queries use (rules.OVERDUE).
             *(
                 models.Index(fields=[rule.due_field], name=f"assignment_{name}_due_idx", condition=rule.owed_q())
-                for name, rule in (
-                    ("ack", rules.OVERDUE["ack"]),
-                    ("safe", rules.OVERDUE["safe"]),
-                    ("resolve", rules.OVERDUE["resolve"]),
-                )
+                for name, rule in rules.OVERDUE.items()
             ),
         ]
 
@@ -320,6 +347,8 @@ class TimelineEntry(models.Model):
         MESSAGE_OUT = "message_out", _("ข้อความถึงหน่วยงาน")
         PHOTO = "photo", _("รูปภาพ")
         LOCATION = "location", _("ตำแหน่ง")
+        SENT_BACK = "sent_back", _("ส่งกลับแก้ไข")
+        PLANNED = "planned", _("แผนแก้ไขถาวร")
         REMINDER = "reminder", _("แจ้งเตือนเกินกำหนด")
         ESCALATED = "escalated", _("ยกระดับ")
 

@@ -18,6 +18,7 @@ REROUTED_AWAY = "rerouted_away"  # the centre sent the case to another agency
 REOPENED = "reopened"  # the centre reopened resolved work
 ASSIGNMENT_CANCELLED = "assignment_cancelled"  # the centre called this agency's work off
 CASE_ENDED = "case_ended"  # the whole case was cancelled or closed as a duplicate
+SENT_BACK = "sent_back"  # the centre refused the result: rework, with the reason
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ Deadlines older than REMINDER_HORIZON_DAYS (7) are left to the console: after
 an outage or a data import the sweep does not flood agencies with stale news.
 
 The query count does not depend on how many assignments are overdue (apart from
-inserts in chunks of 1,000 rows): three candidate queries, one for reminders
+inserts in chunks of 1,000 rows): four candidate queries (one per stage), one for reminders
 already sent, one for coordinators, one for the centre, one for closure days,
 then bulk inserts and one update per level.
 """
@@ -63,6 +63,7 @@ STAGES = rules.OVERDUE
 # What the agency should do, for the message text.
 _STAGE_LABEL = {stage.value: str(stage.label) for stage in ST}
 _ACTION_TH = {
+    ST.REVIEW: "ตรวจสอบผลที่หน่วยงานรายงาน (ยอมรับหรือส่งกลับแก้ไข)",
     ST.ACKNOWLEDGE: "กดรับเรื่อง",
     ST.MAKE_SAFE: "ทำให้พื้นที่ปลอดภัย",
     ST.RESOLVE: "แก้ไขให้เสร็จและรายงานผล",
@@ -230,6 +231,12 @@ class _Audiences:
     def centre_group(self) -> list[str]:
         return [self.centre.line_group_id] if self.centre and self.centre.line_group_id else []
 
+    def for_stage(self, agency_id: int, stage: str, level: int) -> list[str]:
+        """The centre owes its review: every level of it goes to the centre."""
+        if STAGES[stage].owner == "centre":
+            return self.centre_group()
+        return self.for_level(agency_id, level)
+
     def for_level(self, agency_id: int, level: int) -> list[str]:
         if level >= ESCALATION_LEVEL:
             return self.centre_group()
@@ -245,6 +252,11 @@ def _text(item: _Due, level: int, *, unreachable: bool) -> str:
     stage = _STAGE_LABEL[item.stage]
     badge = "🔴 BEST " if c.is_best else ""
     overdue = f"เลยกำหนด{stage} ({_thai_minute(item.due_at)})"
+    if STAGES[item.stage].owner == "centre":
+        return (
+            f"⏰ ศูนย์ฯ แจ้งเตือนครั้งที่ {level}: {badge}ผลของเรื่อง {c.reference} ({c.category_name}) "
+            f"จาก {c.agency_name} {overdue} กรุณา{_ACTION_TH[item.stage]}"
+        )[:5000]
     if level >= ESCALATION_LEVEL:
         why = "ติดต่อหน่วยงานทาง LINE ไม่ได้ " if unreachable else ""
         return (
@@ -324,7 +336,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     for item in items:
         a = item.case
         levels = item.levels
-        if not audiences.agency(a.agency_id):
+        if STAGES[item.stage].owner == "agency" and not audiences.agency(a.agency_id):
             unreachable.add((a.pk, item.stage))
             levels = sorted({*levels, *range(1, ESCALATION_LEVEL + 1)})
             item.levels = levels
@@ -336,7 +348,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
                     level=level,
                     due_at=item.due_at,
                     created_at=now,
-                    recipients=audiences.for_level(a.agency_id, level),
+                    recipients=audiences.for_stage(a.agency_id, item.stage, level),
                 )
             )
     inserted = _insert_new(planned)
@@ -354,14 +366,18 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
         to_send = [max(mine)] if is_unreachable else mine
         for level in to_send:
             escalation = level >= ESCALATION_LEVEL
-            recipients = audiences.for_level(a.agency_id, level)
+            recipients = audiences.for_stage(a.agency_id, item.stage, level)
             text = _text(item, level, unreachable=is_unreachable)
             if recipients:
                 notices.append(
                     notify.OverdueNotice(
                         assignment_id=a.pk,
                         reference=a.reference,
-                        agency_id=(audiences.centre.pk if escalation and audiences.centre else a.agency_id),
+                        agency_id=(
+                            audiences.centre.pk
+                            if (escalation or STAGES[item.stage].owner == "centre") and audiences.centre
+                            else a.agency_id
+                        ),
                         stage=item.stage,
                         level=level,
                         escalation=escalation,

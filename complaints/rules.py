@@ -28,11 +28,33 @@ class AssignmentStatus(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """The three SLA stages of an assignment."""
+    """The SLA stages of an assignment: three the agency owes, and the centre's review."""
 
     ACKNOWLEDGE = "ack", _("รับเรื่อง")
     MAKE_SAFE = "safe", _("ทำให้ปลอดภัย")
     RESOLVE = "resolve", _("แก้ไขเสร็จ")
+    REVIEW = "review", _("ตรวจสอบผล")
+
+
+class Outcome(models.TextChoices):
+    """How a case ended (exactly one). Only FIXED counts as fixed in any figure; PLANNED is
+    not an end: the case stays tracked until the planned date's result."""
+
+    FIXED = "fixed", _("แก้ไขแล้ว")
+    PLANNED = "planned", _("ทำให้ปลอดภัยแล้ว รอแก้ไขถาวร")
+    OUTSIDE = "outside", _("ส่งต่อนอกสังกัด กทม.")
+    DUPLICATE = "duplicate", _("เรื่องซ้ำ")
+    NO_ACTION = "no_action", _("ไม่ต้องดำเนินการ")
+    WITHDRAWN = "withdrawn", _("ผู้ร้องขอยกเลิก")
+    CANCELLED = "cancelled", _("ยกเลิก")
+
+
+class PlanReason(models.TextChoices):
+    BUDGET = "budget", _("รองบประมาณ")
+    PROCUREMENT = "procurement", _("อยู่ระหว่างจัดซื้อจัดจ้าง")
+    OTHER_BODY = "other_body", _("รองานของหน่วยงานอื่น")
+    SEASON = "season", _("รอฤดูกาลที่เหมาะสม")
+    OTHER = "other", _("อื่น ๆ")
 
 
 S = AssignmentStatus
@@ -60,13 +82,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "reject": (S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS),
     "report": (S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.MADE_SAFE),  # open a report context / form
     "verify": (S.RESOLVED,),
+    "send_back": (S.RESOLVED,),
+    "plan": (S.ACKNOWLEDGED, S.IN_PROGRESS, S.MADE_SAFE, S.RESOLVED),
     "reopen": (S.RESOLVED, S.VERIFIED),
     "cancel": OPEN,
     "reroute": (*OPEN, S.REJECTED, S.CANCELLED),
 }
 # Who may take each action: the agency that holds the assignment, the centre, or both.
 AGENCY_ACTIONS = frozenset({"acknowledge", "progress", "made_safe", "resolve", "reject", "report"})
-CENTRE_ACTIONS = frozenset({"verify", "reopen", "cancel", "reroute", "acknowledge", "progress", "made_safe", "resolve"})
+CENTRE_ACTIONS = frozenset(
+    {"verify", "send_back", "plan", "reopen", "cancel", "reroute", "acknowledge", "progress", "made_safe", "resolve"}
+)
 
 # Complaint statuses in which the case is over: nothing may be dispatched, closed or cancelled.
 FINAL_COMPLAINT = ("cancelled", "duplicate")
@@ -85,6 +111,7 @@ class OverdueRule:
     stage: str
     statuses: tuple[str, ...]  # the assignment states in which the stage is still owed
     due_field: str  # the deadline column
+    owner: str = "agency"  # who owes it: the agency, or the centre (review); reminders go there
 
     def owed_q(self, prefix: str = "") -> Q:
         """Owing this stage (the partial index's condition)."""
@@ -104,16 +131,19 @@ OVERDUE: dict[str, OverdueRule] = {
     Stage.ACKNOWLEDGE: OverdueRule(Stage.ACKNOWLEDGE, (S.DISPATCHED,), "ack_due_at"),
     Stage.MAKE_SAFE: OverdueRule(Stage.MAKE_SAFE, (S.ACKNOWLEDGED, S.IN_PROGRESS), "safe_due_at"),
     Stage.RESOLVE: OverdueRule(Stage.RESOLVE, OPEN, "resolve_due_at"),
+    Stage.REVIEW: OverdueRule(Stage.REVIEW, (S.RESOLVED,), "review_due_at", owner="centre"),
 }
 
 
-def overdue_q(now: dt.datetime, stage: str | None = None, prefix: str = "") -> Q:
-    """Assignments past the deadline of one stage, or of any stage when `stage` is None."""
+def overdue_q(now: dt.datetime, stage: str | None = None, prefix: str = "", owner: str | None = None) -> Q:
+    """Assignments past the deadline of one stage, or of any stage (of one owner, "agency" or
+    "centre", when given) when `stage` is None."""
     if stage is not None:
         return OVERDUE[stage].q(now, prefix)
     q = Q()
     for rule in OVERDUE.values():
-        q |= rule.q(now, prefix)
+        if owner is None or rule.owner == owner:
+            q |= rule.q(now, prefix)
     return q
 
 

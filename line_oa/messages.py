@@ -187,6 +187,7 @@ CHANGE_TEXT = {
     notify.REOPENED: "ศูนย์ฯ เปิดเรื่องใหม่: {reason}",
     notify.ASSIGNMENT_CANCELLED: "ศูนย์ฯ ยกเลิกการส่งต่อ: {reason}",
     notify.CASE_ENDED: "ศูนย์ฯ ยกเลิกเรื่องนี้แล้ว ไม่ต้องดำเนินการต่อ ({reason})",
+    notify.SENT_BACK: "ศูนย์ฯ ส่งผลการดำเนินการกลับให้แก้ไข: {reason}\nกำหนดแก้ไขเสร็จยังคงเดิม เมื่อแก้ไขแล้วกด “รายงานผล” และส่งรูปผลใหม่",
 }
 
 
@@ -197,7 +198,7 @@ def change_text(change: str, reason: str) -> str:
 
 def overdue_message(notice) -> dict:
     """A reminder as a text message; the agency's carries the button that settles it."""
-    if notice.escalation:
+    if notice.escalation or notice.stage == "review":  # the centre's own: nothing for it to tap
         return text(notice.text)
     ref = notice.reference
     if notice.stage == "ack":
@@ -209,6 +210,24 @@ def overdue_message(notice) -> dict:
 
 def assignment_update(assignment: Assignment, text: str) -> list[dict]:
     return [{"type": "text", "text": _truncate(f"เรื่อง {assignment.complaint.reference}: {text}", 5000)}]
+
+
+def sent_back(assignment: Assignment, reason: str, refused: Photo | None) -> list[dict]:
+    """The centre refused the result: the refused photo, the reason, and the รายงานผล button."""
+    ref = assignment.complaint.reference
+    out = []
+    if refused is not None:
+        out.append(
+            {
+                "type": "image",
+                "originalContentUrl": photo_url(refused, thumbnail=False),
+                "previewImageUrl": photo_url(refused),
+            }
+        )
+    body = f"เรื่อง {ref}: {change_text(notify.SENT_BACK, reason)}"
+    button = qr_postback("รายงานผล", postback_data("report", assignment.pk), f"รายงานผล {ref}")
+    out.append(text(body, [button]))
+    return out
 
 
 # --- conversation replies ------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Coordinator
 from complaints import notify
-from complaints.models import Assignment
+from complaints.models import Assignment, Photo
 
 from . import messages
 from .models import OutboxMessage
@@ -63,9 +63,14 @@ class LineChannel(notify.Channel):
         )
 
     def assignment_changed(self, assignment: Assignment, change: str, reason: str = "") -> None:
+        if change == notify.SENT_BACK:
+            refused = assignment.photos.filter(stage=Photo.Stage.AFTER).order_by("-created_at", "-id").first()
+            message_list = messages.sent_back(assignment, reason, refused)
+        else:
+            message_list = messages.assignment_update(assignment, messages.change_text(change, reason))
         _push(
             to=agency_recipients(assignment.agency),
-            message_list=messages.assignment_update(assignment, messages.change_text(change, reason)),
+            message_list=message_list,
             purpose=P.UPDATE,
             agency=assignment.agency,
             assignment=assignment,

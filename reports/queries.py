@@ -38,8 +38,9 @@ TIME_COLUMNS = [
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open work past the deadline of the stage it is in: the domain's one overdue rule."""
-    return rules.overdue_q(now)
+    """Open work past the deadline of the stage it is in: the domain's one overdue rule
+    (the agencies' stages; the centre's review is reported apart)."""
+    return rules.overdue_q(now, owner="agency")
 
 
 def static_counts() -> dict:

@@ -49,7 +49,10 @@ def test_the_whole_life_of_a_best_case(officer_api, dispatched):
     assert resolved.status_code == 200, resolved.content
     assert resolved.json()["status"] == "resolved"
     assert Photo.objects.filter(assignment=dispatched, stage="after").count() == 2
-    verified = post(officer_api, f"{base}/verify/")
+    # The result photos carry no location: the guard flagged them, so accepting needs a reason.
+    refused = post(officer_api, f"{base}/verify/")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "justification_required"
+    verified = post(officer_api, f"{base}/verify/", {"justification": "ช่างส่งตำแหน่งทางโทรศัพท์แล้ว ตรงจุดเกิดเหตุ"})
     assert verified.status_code == 200
     assert verified.json()["status"] == "closed"
     kinds = [e["kind"] for e in verified.json()["timeline"]]

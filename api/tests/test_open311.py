@@ -47,7 +47,9 @@ def resolved_case(best_category, district_office, officer, settings):
     add_photo(complaint=case, content=jpeg_bytes(seed=3), by=officer)
     [a] = workflow.dispatch(complaint=case, agencies=[district_office], by=officer)
     workflow.acknowledge(assignment=a, by=officer, name="ช่าง")
-    add_photo(complaint=case, content=jpeg_bytes(seed=20), by=officer, stage="after", assignment=a)
+    add_photo(
+        complaint=case, content=jpeg_bytes(seed=20), by=officer, stage="after", assignment=a, lat=case.lat, lng=case.lng
+    )
     workflow.resolve(assignment=a, by=officer, note=f"ปิดฝาท่อแล้ว ติดต่อ {PHONE}")
     return case
 

@@ -42,7 +42,15 @@ def resolved_case(category, agency, by):
     complaint = make_complaint(category=category, district=agency.district)
     [a] = workflow.dispatch(complaint=complaint, agencies=[agency], by=by)
     workflow.acknowledge(assignment=a, by=by, name="ช่าง")
-    add_photo(complaint=complaint, content=jpeg_bytes(seed=complaint.pk), by=by, stage=Photo.Stage.AFTER, assignment=a)
+    add_photo(
+        complaint=complaint,
+        content=jpeg_bytes(seed=complaint.pk),
+        by=by,
+        stage=Photo.Stage.AFTER,
+        assignment=a,
+        lat=complaint.lat,
+        lng=complaint.lng,
+    )
     workflow.resolve(assignment=a, by=by)
     return complaint
 

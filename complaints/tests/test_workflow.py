@@ -223,7 +223,13 @@ def test_reroute_of_open_assignment_cancels_it(assignment, officer):
 def test_reopen_sends_verified_work_back_with_new_deadline(assignment, coordinator, officer, normal_category):
     workflow.acknowledge(assignment=assignment, by=coordinator)
     add_photo(
-        complaint=assignment.complaint, assignment=assignment, content=jpeg_bytes(), by=coordinator, stage="after"
+        complaint=assignment.complaint,
+        assignment=assignment,
+        content=jpeg_bytes(),
+        by=coordinator,
+        stage="after",
+        lat=assignment.complaint.lat,
+        lng=assignment.complaint.lng,
     )
     workflow.resolve(assignment=assignment, by=coordinator)
     workflow.close(complaint=assignment.complaint, by=officer)

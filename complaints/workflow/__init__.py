@@ -11,13 +11,14 @@ exactly one service per intention:
 - dispatch: dispatch, reroute (the centre's move, or `declined=True` for the agency's "not ours")
 - agency:   acknowledge, report_progress, mark_made_safe, resolve, reject
 - evidence: add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
-- centre:   verify, close, reopen, cancel_assignment, cancel, mark_duplicate
+- review:   accept (= verify; a flagged result needs a justification), send_back, plan_permanent_fix, end_case
+- centre:   close, reopen, cancel_assignment, cancel, mark_duplicate
 - core:     allowed / allowed_actions (which buttons to show), log, refresh_status
 """
 
 from ..actor import Actor, as_actor
 from .agency import acknowledge, mark_made_safe, reject, report_progress, resolve
-from .centre import cancel, cancel_assignment, close, mark_duplicate, reopen, verify
+from .centre import cancel, cancel_assignment, close, mark_duplicate, reopen
 from .core import allowed, allowed_actions, log, next_reference, normalise_phone, refresh_status
 from .dispatch import dispatch, reroute
 from .evidence import (
@@ -29,10 +30,17 @@ from .evidence import (
     resolve_with_photos,
 )
 from .intake import DETAIL_FIELDS, edit_details, receive, suggested_agencies
+from .review import accept, end_case, plan_permanent_fix, result_flags, result_photos, send_back, verify
 
 __all__ = [
     "DETAIL_FIELDS",
     "Actor",
+    "accept",
+    "end_case",
+    "plan_permanent_fix",
+    "result_flags",
+    "result_photos",
+    "send_back",
     "acknowledge",
     "add_note",
     "add_note_with_photo",

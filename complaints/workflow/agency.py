@@ -9,6 +9,7 @@ from bkk1555.thaidate import thai_datetime
 from .. import errors
 from ..actor import Actor, as_actor
 from ..models import Assignment, Photo, TimelineEntry
+from ..sla import deadline
 from .core import A, K, atomic, check, lock_assignment, log, now_or, refresh_status, require_reason
 from .dispatch import _reject
 
@@ -118,11 +119,21 @@ def resolve(*, assignment: Assignment, by, note: str = "", at: dt.datetime | Non
     assignment.status = A.RESOLVED
     assignment.resolved_at = now
     assignment.first_resolved_at = assignment.first_resolved_at or now
+    category = assignment.complaint.category
+    assignment.review_due_at = deadline(category, now, category.review_minutes)  # the centre's own clock
     if note:
         assignment.result_note = note
     assignment.escalation_level = 0
     assignment.save(
-        update_fields=["status", "resolved_at", "first_resolved_at", "result_note", "escalation_level", "updated_at"]
+        update_fields=[
+            "status",
+            "resolved_at",
+            "first_resolved_at",
+            "review_due_at",
+            "result_note",
+            "escalation_level",
+            "updated_at",
+        ]
     )
     log(complaint=assignment.complaint, kind=K.RESOLVED, by=actor, assignment=assignment, text=note, at=now)
     refresh_status(assignment.complaint, at=now)

@@ -18,6 +18,7 @@ from .core import (
     atomic,
     check,
     check_case_open,
+    finish_case,
     lock_assignment,
     lock_complaint,
     log,
@@ -25,23 +26,7 @@ from .core import (
     refresh_status,
     require_reason,
 )
-
-
-@atomic
-def verify(*, assignment: Assignment, by, note: str = "", at: dt.datetime | None = None) -> Assignment:
-    """The centre checks the agency's result and accepts it."""
-    actor = as_actor(by)
-    assignment = lock_assignment(assignment)
-    check("verify", assignment, actor)
-    now = now_or(at)
-    assignment.status = A.VERIFIED
-    assignment.verified_at = now
-    assignment.save(update_fields=["status", "verified_at", "updated_at"])
-    log(complaint=assignment.complaint, kind=K.VERIFIED, by=actor, assignment=assignment, text=note, at=now)
-    complaint = refresh_status(assignment.complaint, at=now)
-    if complaint.status == C.CLOSED:
-        log(complaint=complaint, kind=K.CLOSED, by=actor, at=now)
-    return assignment
+from .review import accept
 
 
 @atomic
@@ -60,10 +45,12 @@ def close(*, complaint: Complaint, by, note: str = "", at: dt.datetime | None = 
                 ", ".join(a.agency.code for a in open_) or "any agency",
             ),
         )
+    # A flagged result is never closed in bulk: accept() refuses it without a justification,
+    # and the whole close with it (the caller names the case it skipped).
     for a in live:
         if a.status == A.RESOLVED:
             a.complaint = complaint
-            verify(assignment=a, by=by, note=note, at=at)
+            accept(assignment=a, by=by, note=note, at=at)
     complaint.refresh_from_db()
     return complaint
 
@@ -101,6 +88,8 @@ def reopen(
         a.verified_at = None
         a.resolve_due_at = deadlines["resolve_due_at"]
         a.reopen_count += 1
+        a.rework_since = now
+        a.review_due_at = None
         a.escalation_level = 0
         a.save(
             update_fields=[
@@ -109,6 +98,8 @@ def reopen(
                 "verified_at",
                 "resolve_due_at",
                 "reopen_count",
+                "rework_since",
+                "review_due_at",
                 "escalation_level",
                 "updated_at",
             ]
@@ -116,6 +107,9 @@ def reopen(
         log(complaint=complaint, kind=K.REOPENED, by=actor, assignment=a, text=reason, at=now)
         notify.assignment_changed(a, notify.REOPENED, reason)
     refresh_status(complaint, at=now)
+    if complaint.outcome == rules.Outcome.FIXED:
+        complaint.outcome, complaint.outcome_note = "", ""  # not fixed after all: no outcome until it ends again
+        complaint.save(update_fields=["outcome", "outcome_note", "updated_at"])
     return targets
 
 
@@ -136,36 +130,21 @@ def cancel_assignment(*, assignment: Assignment, by, reason: str, at: dt.datetim
     return assignment
 
 
-def _end_case(
-    complaint: Complaint,
-    *,
-    status: str,
-    by,
-    reason: str,
-    kind: str,
-    data: dict | None = None,
-    at: dt.datetime | None = None,
-) -> None:
-    now = now_or(at)
-    for a in complaint.assignments.select_for_update().open().select_related("agency"):
-        a.complaint = complaint
-        a.status = A.CANCELLED
-        a.closed_at = now
-        a.save(update_fields=["status", "closed_at", "updated_at"])
-        notify.assignment_changed(a, notify.CASE_ENDED, reason)
-    complaint.status = status
-    complaint.closed_at = now
-    complaint.save(update_fields=["status", "closed_at", "duplicate_of", "updated_at"])
-    log(complaint=complaint, kind=kind, by=by, text=reason, data=data, at=now)
-
-
 @atomic
 def cancel(*, complaint: Complaint, by, reason: str, at: dt.datetime | None = None) -> Complaint:
     """Cancel the whole case (e.g. the complainant withdrew it); open work is called off."""
     require_reason("cancel", reason)
     complaint = lock_complaint(complaint)
     check_case_open("cancel", complaint)
-    _end_case(complaint, status=C.CANCELLED, by=as_actor(by), reason=reason, kind=K.CANCELLED, at=at)
+    finish_case(
+        complaint,
+        status=C.CANCELLED,
+        outcome=rules.Outcome.CANCELLED,
+        by=as_actor(by),
+        reason=reason,
+        kind=K.CANCELLED,
+        at=at,
+    )
     return complaint
 
 
@@ -186,9 +165,10 @@ def mark_duplicate(*, complaint: Complaint, of: Complaint, by, at: dt.datetime |
     if of.duplicate_of_id == complaint.pk or of.status == C.DUPLICATE:
         raise errors.WorkflowError(errors.DUPLICATE_OF_DUPLICATE, ref=of.reference)
     complaint.duplicate_of = of
-    _end_case(
+    finish_case(
         complaint,
         status=C.DUPLICATE,
+        outcome=rules.Outcome.DUPLICATE,
         by=actor,
         reason=_("ซ้ำกับเรื่อง %(ref)s") % {"ref": of.reference},
         kind=K.DUPLICATE,

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from bkk1555.thaidate import be_year
 
-from .. import errors, rules
+from .. import errors, notify, rules
 from ..actor import Actor, as_actor
 from ..models import Assignment, Complaint, ReferenceCounter, TimelineEntry
+
+atomic = transaction.atomic
 
 A = Assignment.Status
 C = Complaint.Status
@@ -146,4 +148,29 @@ def next_reference(received_at: dt.datetime) -> str:
     return f"{year}-{counter.last_number:06d}"
 
 
-atomic = transaction.atomic
+def finish_case(
+    complaint: Complaint,
+    *,
+    status: str,
+    outcome: str,
+    by,
+    reason: str,
+    kind: str,
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    """End the case with `status` and its one `outcome`: open work is called off and its
+    agencies told."""
+    now = now_or(at)
+    for a in complaint.assignments.select_for_update().open().select_related("agency"):
+        a.complaint = complaint
+        a.status = A.CANCELLED
+        a.closed_at = now
+        a.save(update_fields=["status", "closed_at", "updated_at"])
+        notify.assignment_changed(a, notify.CASE_ENDED, reason)
+    complaint.status = status
+    complaint.closed_at = now
+    complaint.outcome = outcome
+    complaint.outcome_note = reason
+    complaint.save(update_fields=["status", "closed_at", "duplicate_of", "outcome", "outcome_note", "updated_at"])
+    log(complaint=complaint, kind=kind, by=by, text=reason, data={"outcome": outcome, **(data or {})}, at=now)

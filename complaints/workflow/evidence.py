@@ -90,11 +90,20 @@ def add_note_with_photo(
 
 
 @atomic
-def resolve_with_photos(*, assignment: Assignment, by, note: str = "", contents: list[bytes] = ()) -> Assignment:
-    """Result photos and the resolve commit together: a refused resolve keeps no photo rows."""
+def resolve_with_photos(
+    *, assignment: Assignment, by, note: str = "", contents: list[bytes] = (), lat=None, lng=None
+) -> Assignment:
+    """Result photos (taken at lat/lng, when known) and the resolve commit together: a refused
+    resolve keeps no photo rows."""
     for content in contents:
         add_photo(
-            complaint=assignment.complaint, content=content, by=by, stage=Photo.Stage.AFTER, assignment=assignment
+            complaint=assignment.complaint,
+            content=content,
+            by=by,
+            stage=Photo.Stage.AFTER,
+            assignment=assignment,
+            lat=lat,
+            lng=lng,
         )
     return resolve(assignment=assignment, by=by, note=note)
 
