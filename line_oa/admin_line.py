@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkk1555.thaidate import thai_datetime
 
-from . import tasks_webhook
+from . import limits, tasks_webhook
 from .linking import create_code
 from .models import InboxMessage, LinkCode, OutboxMessage, WebhookEvent
 from .outbox import enqueue
@@ -168,8 +168,18 @@ class UnreadFilter(admin.SimpleListFilter):
         return queryset
 
 
+ANSWER_PREFIX = "เจ้าหน้าที่ศูนย์ 1555: "
+
+
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("ตอบกลับ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def clean_text(self):
+        # LINE counts UTF-16 units: 4,000 emoji are 8,000 of them, and LINE would refuse the push.
+        text = self.cleaned_data["text"]
+        if limits.utf16_len(ANSWER_PREFIX + text.strip()) > limits.TEXT:
+            raise ValidationError(_("ข้อความยาวเกินที่ LINE รับได้ กรุณาแบ่งเป็นหลายข้อความ"))
+        return text
 
 
 @admin.register(InboxMessage)
@@ -230,7 +240,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
                 with transaction.atomic():
                     row = enqueue(
                         to=[chat_id],
-                        messages=[{"type": "text", "text": f"เจ้าหน้าที่ศูนย์ 1555: {text}"}],
+                        messages=[{"type": "text", "text": f"{ANSWER_PREFIX}{text}"}],
                         purpose=OutboxMessage.Purpose.OFFICER_MESSAGE,
                         agency=first.agency,
                     )

@@ -19,12 +19,14 @@ from django.urls import reverse
 from bkk1555.thaidate import thai_datetime
 from complaints.models import Assignment, Photo
 
+from . import limits
+
 BEST_COLOUR = "#C62828"
 NORMAL_COLOUR = "#1565C0"
 MUTED = "#6B7280"
 PHOTO_SALT = "line_oa.photo"
 PHOTO_URL_MAX_AGE = 7 * 24 * 3600  # seconds a signed photo URL stays valid
-QUICK_REPLY_MAX = 13
+QUICK_REPLY_MAX = limits.QUICK_REPLY_ITEMS
 
 
 def postback_data(action: str, assignment_id: int | None = None, **extra) -> str:
@@ -42,8 +44,8 @@ def _place(assignment: Assignment) -> str:
 
 
 def _truncate(text: str, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most `limit` UTF-16 units (how LINE counts texts), cut between grapheme clusters."""
+    return limits.fit_utf16(text, limit)
 
 
 def photo_token(photo: Photo) -> str:
@@ -84,9 +86,9 @@ def _postback_button(label: str, action: str, assignment: Assignment, *, style: 
         "height": "sm",
         "action": {
             "type": "postback",
-            "label": label,
+            "label": limits.fit_graphemes(label, limits.FLEX_BUTTON_LABEL),
             "data": postback_data(action, assignment.pk),
-            "displayText": f"{label} {assignment.complaint.reference}",
+            "displayText": _truncate(f"{label} {assignment.complaint.reference}", limits.DISPLAY_TEXT),
         },
     }
     if colour:
@@ -164,6 +166,7 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
     out = [
         {
             "type": "flex",
+            # 400 keeps the notification short; LINE's own limit is 1,500 (limits.ALT_TEXT).
             "altText": _truncate(f"{badge} {c.reference} {c.category.name_th}: {_place(assignment)}", 400),
             "contents": dispatch_bubble(assignment),
         }
@@ -172,8 +175,8 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
         out.append(
             {
                 "type": "location",
-                "title": _truncate(f"จุดเกิดเหตุ {c.reference}", 100),
-                "address": _truncate(_place(assignment), 100),
+                "title": _truncate(f"จุดเกิดเหตุ {c.reference}", limits.LOCATION_TITLE),
+                "address": _truncate(_place(assignment), limits.LOCATION_ADDRESS),
                 "latitude": float(c.lat),
                 "longitude": float(c.lng),
             }
@@ -189,21 +192,28 @@ def assignment_update(assignment: Assignment, text: str) -> list[dict]:
 
 
 def text(body: str, quick_replies: list[dict] | None = None) -> dict:
-    message = {"type": "text", "text": _truncate(body, 5000)}
+    message = {"type": "text", "text": _truncate(body, limits.TEXT)}
     if quick_replies:
         message["quickReply"] = {"items": quick_replies[:QUICK_REPLY_MAX]}
     return message
 
 
 def qr_postback(label: str, data: str, display: str | None = None) -> dict:
-    action = {"type": "postback", "label": _truncate(label, 20), "data": data}
+    action = {"type": "postback", "label": limits.fit_graphemes(label, limits.QUICK_REPLY_LABEL), "data": data}
     if display:
-        action["displayText"] = _truncate(display, 300)
+        action["displayText"] = _truncate(display, limits.DISPLAY_TEXT)
     return {"type": "action", "action": action}
 
 
 def qr_message(label: str, message: str | None = None) -> dict:
-    return {"type": "action", "action": {"type": "message", "label": _truncate(label, 20), "text": message or label}}
+    return {
+        "type": "action",
+        "action": {
+            "type": "message",
+            "label": limits.fit_graphemes(label, limits.QUICK_REPLY_LABEL),
+            "text": _truncate(message or label, limits.ACTION_TEXT),
+        },
+    }
 
 
 def qr_camera() -> list[dict]:

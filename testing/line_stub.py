@@ -34,6 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import regex
 from linebot.v3.messaging import MulticastRequest, PushMessageRequest, ReplyMessageRequest
 
 REQUEST_MODELS = {
@@ -57,6 +58,27 @@ def _walk(node, path="$"):
             yield from _walk(value, f"{path}[{i}]")
 
 
+# LINE counts texts in UTF-16 code units and action labels in grapheme clusters (what a
+# person sees as one character). Counted here independently of line_oa.limits, so a
+# mistake there cannot hide itself in the stub.
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _units(text) -> int:
+    return len(str(text).encode("utf-16-le")) // 2
+
+
+def _graphemes(text) -> int:
+    return len(_GRAPHEME.findall(str(text)))
+
+
+def _label_limit(path: str) -> int:
+    """Flex buttons take 40 clusters; quick replies, templates and rich menus 20."""
+    if ".quickReply" in path:
+        return 20
+    return 40 if ".contents" in path else 20
+
+
 def _extra_rules(payload: dict) -> list[str]:
     """Rules LINE enforces that the SDK's pydantic models let through."""
     errors = []
@@ -68,32 +90,44 @@ def _extra_rules(payload: dict) -> list[str]:
         top_level = re.fullmatch(r"\$\.messages\[\d+\]", path) is not None
         if kind == "text" and top_level:
             text = node.get("text")
-            if not isinstance(text, str) or not text or len(text) > 5000:
-                errors.append(f"{path}.text: 1..5000 characters required")
+            if not isinstance(text, str) or not text or _units(text) > 5000:
+                errors.append(f"{path}.text: 1..5000 characters (UTF-16) required")
         if kind == "text" and ".contents" in path and not (node.get("text") or node.get("contents")):
             errors.append(f"{path}: a Flex text needs text or contents")
-        if kind == "flex" and len(node.get("altText") or "") > 1500:
-            errors.append(f"{path}.altText: at most 1500 characters")
+        if kind == "flex" and top_level:
+            if _units(node.get("altText") or "") > 1500:
+                errors.append(f"{path}.altText: at most 1500 characters (UTF-16)")
+            if len(json.dumps(node.get("contents") or {}, ensure_ascii=False).encode()) > 30_000:
+                errors.append(f"{path}.contents: a bubble is at most 30 KB of JSON")
         if kind == "postback":
             data = node.get("data")
-            if not isinstance(data, str) or not data or len(data) > 300:
+            if not isinstance(data, str) or not data or _units(data) > 300:
                 errors.append(f"{path}.data: 1..300 characters required")
-        if kind in ("postback", "message", "uri", "location", "camera", "cameraRoll", "datetimepicker"):
-            label = node.get("label")
-            if label is not None and len(label) > 20:
-                errors.append(f"{path}.label: at most 20 characters")
+        if kind in ("postback", "message", "uri", "location", "camera", "cameraRoll", "datetimepicker", "clipboard"):
+            label, limit = node.get("label"), _label_limit(path)
+            if label is not None and _graphemes(label) > limit:
+                errors.append(f"{path}.label: at most {limit} characters")
+        if kind == "postback" and "displayText" in node and _units(node.get("displayText") or "") > 300:
+            errors.append(f"{path}.displayText: at most 300 characters")
+        if kind == "message" and not top_level:
+            text = node.get("text")
+            if not isinstance(text, str) or not text or _units(text) > 300:
+                errors.append(f"{path}.text: 1..300 characters required")
         if kind == "uri":
             uri = node.get("uri") or ""
             if not re.match(r"^(https?|line|tel):", uri):
                 errors.append(f"{path}.uri: http, https, line or tel scheme required")
+            if _units(uri) > 1000:
+                errors.append(f"{path}.uri: at most 1000 characters")
         if kind == "image" and "originalContentUrl" in node:
             for key in ("originalContentUrl", "previewImageUrl"):
                 if not str(node.get(key, "")).startswith("https://"):
                     errors.append(f"{path}.{key}: HTTPS URL required")
-        if kind == "location" and "address" in node and len(node.get("address") or "") > 100:
-            errors.append(f"{path}.address: at most 100 characters")
-        if kind == "location" and "title" in node and len(node.get("title") or "") > 100:
-            errors.append(f"{path}.title: at most 100 characters")
+        if kind == "location" and top_level:
+            for key in ("title", "address"):
+                value = node.get(key)
+                if not isinstance(value, str) or not value or _units(value) > 100:
+                    errors.append(f"{path}.{key}: 1..100 characters (UTF-16) required")
         if "quickReply" in node:
             items = (node["quickReply"] or {}).get("items") or []
             if not 1 <= len(items) <= 13:
