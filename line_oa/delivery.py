@@ -32,7 +32,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from . import client
+from . import client, refused
 from .models import OutboxMessage
 from .outbox import enqueue_send
 
@@ -123,7 +123,8 @@ def deliver(message_id: int) -> Outcome:
         return Outcome("skipped")
     request_ids: list[str] = []
     delivered = 0
-    for unit in units(message):
+    plan = units(message)
+    for index, unit in enumerate(plan):
         try:
             if unit.kind == "push":
                 request_id = client.push(to=unit.to[0], messages=message.messages, retry_key=unit.retry_key)
@@ -133,7 +134,12 @@ def deliver(message_id: int) -> Outcome:
             # LINE already accepted this retry key: the message went out on an earlier attempt.
             request_id = exc.request_id
         except client.LineError as exc:
-            return _failed_or_retry(message, exc, exc.status, exc.retryable, delivered)
+            outcome = _failed_or_retry(message, exc, exc.status, exc.retryable, delivered)
+            if outcome.status == "failed" and refused.is_refusal(exc):
+                # The units before this one were delivered; only the rest need the fallback.
+                not_reached = [r for u in plan[index:] for r in u.to]
+                refused.card_refused(message, to=not_reached, error=str(exc))
+            return outcome
         except Exception as exc:  # noqa: BLE001 - e.g. the soft time limit: keep the row, try again
             log.warning("Outbox %s: unexpected error while sending", message.pk, exc_info=True)
             return _failed_or_retry(message, exc, None, True, delivered)
@@ -168,7 +174,8 @@ def _failed_or_retry(message: OutboxMessage, exc: Exception, status: int | None,
         )
         log.info("Outbox %s: attempt %s failed (%s), retrying in %.1fs", message.pk, message.attempts, status, delay)
         return Outcome("retry", delay)
-    _finish(message, status=S.FAILED, last_error=error, error_status=status, recipients_count=delivered)
+    if not _finish(message, status=S.FAILED, last_error=error, error_status=status, recipients_count=delivered):
+        return Outcome("skipped")  # our lease ran out: the worker that took over decides
     log.warning("Outbox %s failed after %s attempt(s): %s", message.pk, message.attempts, error)
     return Outcome("failed")
 

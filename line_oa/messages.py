@@ -184,8 +184,41 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
     return out
 
 
-def assignment_update(assignment: Assignment, text: str) -> list[dict]:
-    return [{"type": "text", "text": _truncate(f"เรื่อง {assignment.complaint.reference}: {text}", 5000)}]
+def dispatch_text(assignment: Assignment) -> dict:
+    """The dispatch card reduced to plain text with the essentials, for when LINE refuses the card.
+
+    Only short, fixed parts besides the case's own words (each cut well under LINE's limits),
+    and the two buttons that keep the loop going as quick replies."""
+    c = assignment.complaint
+    lines = [
+        f"{'🔴 BEST เร่งด่วน' if c.is_best else 'เรื่องใหม่'} เลขที่ {c.reference}",
+        f"ประเภท: {_truncate(c.category.name_th, 100)}",
+        f"สถานที่: {_truncate(_place(assignment), 300)}",
+        f"รายละเอียด: {_truncate(c.description, 1000)}",
+        f"ส่งต่อถึง: {_truncate(assignment.agency.name_th, 200)}",
+    ]
+    if assignment.ack_due_at:
+        lines.append(f"รับเรื่องภายใน: {thai_datetime(assignment.ack_due_at)}")
+    if c.lat is not None and c.lng is not None:
+        lines.append(f"แผนที่: {map_url(c.lat, c.lng)}")
+    ref = c.reference
+    return text(
+        "\n".join(lines),
+        [
+            qr_postback("รับเรื่อง", postback_data("ack", assignment.pk), f"รับเรื่อง {ref}"),
+            qr_postback("รายงานผล", postback_data("report", assignment.pk), f"รายงานผล {ref}"),
+        ],
+    )
+
+
+def assignment_update(assignment: Assignment, text_: str) -> list[dict]:
+    """A change the centre made; work that is open again (a reopen, a result sent back) carries
+    the รายงานผล button, so the coordinator need not scroll back to the old card."""
+    quick = None
+    if assignment.is_open:
+        ref = assignment.complaint.reference
+        quick = [qr_postback("รายงานผล", postback_data("report", assignment.pk), f"รายงานผล {ref}")]
+    return [text(f"เรื่อง {assignment.complaint.reference}: {text_}", quick)]
 
 
 # --- conversation replies ------------------------------------------------------------
