@@ -43,6 +43,11 @@ def _place(assignment: Assignment) -> str:
     return " ".join(p for p in parts if p) or "-"
 
 
+def place(assignment: Assignment) -> str:
+    """The case's address, landmark and district in one line."""
+    return _place(assignment)
+
+
 def _truncate(text: str, limit: int) -> str:
     """At most `limit` UTF-16 units (how LINE counts texts), cut between grapheme clusters."""
     return limits.fit_utf16(text, limit)
@@ -56,6 +61,13 @@ def photo_url(photo: Photo, *, thumbnail: bool = True) -> str:
     """An absolute, signed, expiring URL of a case photo under PUBLIC_BASE_URL."""
     name = "line_oa:photo_thumb" if thumbnail else "line_oa:photo"
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[photo_token(photo)])
+
+
+def liff_url(assignment_id: int) -> str:
+    """The address that opens the report form (LIFF) for an assignment inside LINE; '' without a LIFF app."""
+    if not settings.LINE_LIFF_ID:
+        return ""
+    return f"https://liff.line.me/{settings.LINE_LIFF_ID}?a={assignment_id}"
 
 
 def map_url(lat, lng) -> str:
@@ -116,11 +128,22 @@ def dispatch_bubble(assignment: Assignment) -> dict:
     ]
     if deadlines:
         body += [{"type": "separator", "margin": "md"}, *deadlines]
-    buttons = [
-        _postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour),
-        _postback_button("รายงานผล", "report", assignment, style="secondary"),
-        _postback_button("ไม่ใช่หน่วยงานนี้", "reject", assignment, style="link"),
-    ]
+    buttons = [_postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour)]
+    form = liff_url(assignment.pk)
+    if form:
+        # The form inside LINE first; the chat flow stays for those who prefer it.
+        buttons += [
+            {
+                "type": "button",
+                "style": "secondary",
+                "height": "sm",
+                "action": {"type": "uri", "label": "รายงานผล", "uri": form},
+            },
+            _postback_button("รายงานผลทางแชต", "report", assignment, style="link"),
+        ]
+    else:
+        buttons.append(_postback_button("รายงานผล", "report", assignment, style="secondary"))
+    buttons.append(_postback_button("ไม่ใช่หน่วยงานนี้", "reject", assignment, style="link"))
     if c.lat is not None and c.lng is not None:
         buttons.append(
             {
