@@ -12,6 +12,7 @@ here because it names tasks, not settings an operator changes.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 from .env import env_int
@@ -35,5 +36,11 @@ app.conf.beat_schedule = {
         "task": "line_oa.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
+    },
+    # Once a day, early (Bangkok; the app's time zone): the quota warning reaches the morning shift.
+    "line-quota": {
+        "task": "line_oa.tasks.check_quota",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"queue": "default", "expires": 3600},
     },
 }

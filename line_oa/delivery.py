@@ -32,7 +32,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from . import client, refused
+from . import client, quota, refused
 from .models import OutboxMessage
 from .outbox import enqueue_send
 
@@ -44,7 +44,7 @@ MAX_BACKOFF_SECONDS = 3600
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "failed", "retry" or "skipped" (someone else has it, or it is done)
+    status: str  # "sent", "failed", "retry", "paused" (quota spent) or "skipped" (someone else has it, or it is done)
     retry_in: float | None = None
 
 
@@ -121,6 +121,8 @@ def deliver(message_id: int) -> Outcome:
     message = claim(message_id)
     if message is None:
         return Outcome("skipped")
+    if not quota.is_essential(message) and quota.paused():
+        return _hold_for_quota(message)
     request_ids: list[str] = []
     delivered = 0
     plan = units(message)
@@ -156,6 +158,15 @@ def deliver(message_id: int) -> Outcome:
         next_attempt_at=None,
     )
     return Outcome("sent")
+
+
+def _hold_for_quota(message: OutboxMessage) -> Outcome:
+    """The month's quota is spent: keep a row that can wait pending until the quota resets
+    (the attempt does not count), so dispatches and escalations keep what LINE still allows."""
+    resume = quota.next_month_start()
+    _finish(message, status=S.PENDING, attempts=F("attempts") - 1, next_attempt_at=resume, last_error="quota")
+    log.info("Outbox %s (%s) held until %s: LINE quota spent", message.pk, message.purpose, resume)
+    return Outcome("paused")
 
 
 def _failed_or_retry(message: OutboxMessage, exc: Exception, status: int | None, retryable: bool, delivered: int):
