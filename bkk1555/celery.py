@@ -14,6 +14,7 @@ import os
 import time
 
 from celery import Celery, signals
+from celery.schedules import crontab
 from django.conf import settings
 from kombu import Queue
 
@@ -48,6 +49,12 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.refresh_facts",
         "schedule": 300.0,
         "options": {"queue": "default", "expires": 290},
+    },
+    # Once a day, early (Bangkok; the app's time zone): the quota warning reaches the morning shift.
+    "line-quota": {
+        "task": "line_oa.tasks.check_quota",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"queue": "default", "expires": 3600},
     },
 }
 

@@ -233,6 +233,15 @@ LINE_REQUEST_TIMEOUT = float(env_int("LINE_REQUEST_TIMEOUT_SECONDS", 10))
 LINE_WEBHOOK_PUBLISH_WINDOW = env_float("LINE_WEBHOOK_PUBLISH_WINDOW", 0.05)
 LINE_LINK_CODE_MINUTES = env_int("LINE_LINK_CODE_MINUTES", 120)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The report form inside LINE (LIFF): the LIFF app's id and its LINE Login channel's id (the
+# ID token's audience). Without LINE_LIFF_ID the รายงานผล button keeps the chat flow only.
+LINE_LIFF_ID = env_str("LINE_LIFF_ID", "")
+LINE_LOGIN_CHANNEL_ID = env_str("LINE_LOGIN_CHANNEL_ID", "")
+# Mark a coordinator's messages read once handled; off where the OA's chat mode forbids it.
+LINE_MARK_AS_READ = env_bool("LINE_MARK_AS_READ", True)
+LINE_LOADING_SECONDS = env_int("LINE_LOADING_SECONDS", 20)
+# At this share of the monthly push quota the centre is warned; at 100 % non-essential pushes wait.
+LINE_QUOTA_WARN_PERCENT = env_int("LINE_QUOTA_WARN_PERCENT", 80)
 if DEMO_MODE and not LINE_API_BASE:
     # `make demo` needs no LINE account: the simulator's fake LINE API is served by
     # this same Django process (line_oa/simulator.py), with a demo channel.

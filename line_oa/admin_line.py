@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkk1555.thaidate import thai_datetime
 
-from . import inbox, tasks_webhook
+from . import inbox, limits, tasks_webhook
 from .linking import create_code
 from .models import InboxMessage, LinkCode, WebhookEvent
 
@@ -166,8 +166,18 @@ class UnreadFilter(admin.SimpleListFilter):
         return queryset
 
 
+ANSWER_PREFIX = "เจ้าหน้าที่ศูนย์ 1555: "
+
+
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("ตอบกลับ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def clean_text(self):
+        # LINE counts UTF-16 units: 4,000 emoji are 8,000 of them, and LINE would refuse the push.
+        text = self.cleaned_data["text"]
+        if limits.utf16_len(ANSWER_PREFIX + text.strip()) > limits.TEXT:
+            raise ValidationError(_("ข้อความยาวเกินที่ LINE รับได้ กรุณาแบ่งเป็นหลายข้อความ"))
+        return text
 
 
 @admin.register(InboxMessage)

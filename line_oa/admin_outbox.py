@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from bkk1555 import roles
 from bkk1555.thaidate import thai_month
 
-from . import delivery
-from .models import OutboxMessage
+from . import delivery, quota
+from .models import OutboxMessage, QuotaReading
 
 S = OutboxMessage.Status
 
@@ -127,5 +127,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                 month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
                 row["month_th"] = thai_month(month.year, month.month)
             extra_context["billing"] = billing
+            # Next to what we counted: what LINE says this month's quota is and how much is used,
+            # and how many webhook events LINE had to deliver again (our endpoint was slow or down).
+            extra_context["quota"] = QuotaReading.objects.filter(month=quota.month_start()).first()
+            month_began = timezone.make_aware(dt.datetime.combine(quota.month_start(), dt.time()))
+            extra_context["redeliveries"] = quota.redeliveries(since=month_began)
         extra_context["grace_seconds"] = settings.OUTBOX_PENDING_GRACE_SECONDS
         return super().changelist_view(request, extra_context=extra_context)

@@ -27,6 +27,7 @@ accepted a request with that retry key, so the message was delivered.
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import lru_cache
 
@@ -35,11 +36,14 @@ from django.conf import settings
 from linebot.v3.messaging import (
     ApiClient,
     Configuration,
+    MarkMessagesAsReadByTokenRequest,
     MessagingApi,
     MessagingApiBlob,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
+    ShowLoadingAnimationRequest,
 )
 from linebot.v3.messaging.exceptions import ApiException, ApiValueError
 
@@ -215,16 +219,6 @@ def get_profile(user_id: str) -> dict:
     return _call(messaging_api().get_profile, user_id).to_dict()
 
 
-def get_group_member_profile(group_id: str, user_id: str) -> dict:
-    """A group member's {'displayName', 'userId', 'pictureUrl'}: works for members who are not
-    friends of the OA, for whom get_profile answers 404."""
-    return _call(messaging_api().get_group_member_profile, group_id, user_id).to_dict()
-
-
-def get_room_member_profile(room_id: str, user_id: str) -> dict:
-    return _call(messaging_api().get_room_member_profile, room_id, user_id).to_dict()
-
-
 def get_group_summary(group_id: str) -> dict:
     """{'groupId', 'groupName', 'pictureUrl'}."""
     return _call(messaging_api().get_group_summary, group_id).to_dict()
@@ -242,3 +236,122 @@ def get_quota() -> dict:
     usage = _call(api.get_message_quota_consumption).to_dict()
     quota["totalUsage"] = usage.get("totalUsage", 0)
     return quota
+
+
+# --- people in groups and rooms ------------------------------------------------------
+
+
+def get_group_member_profile(group_id: str, user_id: str) -> dict:
+    """A group member's {'displayName', 'userId', 'pictureUrl'}: works for members who are not
+    friends of the OA (get_profile answers 404 for them)."""
+    return _call(messaging_api().get_group_member_profile, group_id, user_id).to_dict()
+
+
+def get_room_member_profile(room_id: str, user_id: str) -> dict:
+    """A multi-person chat member's profile (the room variant of get_group_member_profile)."""
+    return _call(messaging_api().get_room_member_profile, room_id, user_id).to_dict()
+
+
+# --- chat signals --------------------------------------------------------------------
+
+LOADING_MIN_SECONDS, LOADING_MAX_SECONDS = 5, 60
+
+
+def show_loading_animation(*, chat_id: str, seconds: int = 20) -> None:
+    """Show the '…' loading animation in a one-to-one chat (LINE ignores it elsewhere).
+
+    LINE takes 5–60 seconds in steps of 5; the animation ends early when we send a message."""
+    seconds = min(max(int(seconds), LOADING_MIN_SECONDS), LOADING_MAX_SECONDS) // 5 * 5
+    request = _build(ShowLoadingAnimationRequest, {"chatId": chat_id, "loadingSeconds": seconds})
+    _call(messaging_api().show_loading_animation_with_http_info, request, _preload_content=False)
+
+
+def mark_as_read(*, token: str) -> None:
+    """Mark the user's messages up to the event carrying `token` (its markAsReadToken) as read."""
+    request = _build(MarkMessagesAsReadByTokenRequest, {"markAsReadToken": token})
+    _call(messaging_api().mark_messages_as_read_by_token_with_http_info, request, _preload_content=False)
+
+
+# --- rich menus ----------------------------------------------------------------------
+
+
+def create_rich_menu(menu: dict) -> str:
+    """Create a rich menu from its JSON definition; returns its richMenuId."""
+    return _call(messaging_api().create_rich_menu, _build(RichMenuRequest, menu)).rich_menu_id
+
+
+def set_rich_menu_image(rich_menu_id: str, image: bytes, content_type: str = "image/png") -> None:
+    _call(
+        blob_api().set_rich_menu_image_with_http_info,
+        rich_menu_id,
+        image,
+        _headers={"Content-Type": content_type},
+        _preload_content=False,
+    )
+
+
+def rich_menu_ids() -> list[str]:
+    """The ids of every rich menu the channel has."""
+    return [m.rich_menu_id for m in _call(messaging_api().get_rich_menu_list).richmenus or []]
+
+
+def delete_rich_menu(rich_menu_id: str) -> None:
+    _call(messaging_api().delete_rich_menu_with_http_info, rich_menu_id, _preload_content=False)
+
+
+def set_default_rich_menu(rich_menu_id: str) -> None:
+    """The menu every user without a menu of their own sees (the unregistered)."""
+    _call(messaging_api().set_default_rich_menu_with_http_info, rich_menu_id, _preload_content=False)
+
+
+def link_rich_menu(*, user_id: str, rich_menu_id: str) -> None:
+    _call(messaging_api().link_rich_menu_id_to_user_with_http_info, user_id, rich_menu_id, _preload_content=False)
+
+
+def unlink_rich_menu(*, user_id: str) -> None:
+    _call(messaging_api().unlink_rich_menu_id_from_user_with_http_info, user_id, _preload_content=False)
+
+
+# --- LIFF (LINE Login) ---------------------------------------------------------------
+
+LOGIN_API = "https://api.line.me"
+
+
+def verify_id_token(*, id_token: str, channel_id: str) -> dict:
+    """Verify a LIFF ID token with LINE's verify endpoint; returns its claims ('sub' is the user id).
+
+    line-bot-sdk has no LINE Login calls, so this is the one request made with urllib3
+    directly — still here, in the one module that talks to LINE. A token LINE refuses
+    (expired, wrong channel, forged) raises LineError with status 400."""
+    base = (settings.LINE_API_BASE or "").rstrip("/") or LOGIN_API
+    try:
+        response = _http().request(
+            "POST",
+            f"{base}/oauth2/v2.1/verify",
+            fields={"id_token": id_token, "client_id": channel_id},
+            encode_multipart=False,
+            timeout=_timeout(),
+            retries=False,
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _translate(exc) from exc
+    body = response.data.decode("utf-8", "replace")
+    if response.status != 200:
+        raise LineError(
+            f"LINE {response.status}: {body[:300]}",
+            status=response.status,
+            body=body,
+            retryable=response.status >= 500 or response.status == 429,
+        )
+    try:
+        claims = json.loads(body)
+    except ValueError as exc:
+        raise LineError(f"Unexpected LINE response: {exc}", body=body[:2000]) from exc
+    if not isinstance(claims, dict) or not claims.get("sub"):
+        raise LineError("LINE verified a token without a subject", body=body[:2000])
+    return claims
+
+
+@lru_cache(maxsize=1)
+def _http() -> urllib3.PoolManager:
+    return urllib3.PoolManager(num_pools=2, maxsize=4)

@@ -32,7 +32,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from . import client
+from . import client, quota, refused
 from .models import OutboxMessage
 from .outbox import enqueue_send
 
@@ -44,7 +44,7 @@ MAX_BACKOFF_SECONDS = 3600
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "failed", "retry" or "skipped" (someone else has it, or it is done)
+    status: str  # "sent", "failed", "retry", "paused" (quota spent) or "skipped" (someone else has it, or it is done)
     retry_in: float | None = None
 
 
@@ -121,9 +121,12 @@ def deliver(message_id: int) -> Outcome:
     message = claim(message_id)
     if message is None:
         return Outcome("skipped")
+    if not quota.is_essential(message) and quota.paused():
+        return _hold_for_quota(message)
     request_ids: list[str] = []
     delivered = 0
-    for unit in units(message):
+    plan = units(message)
+    for index, unit in enumerate(plan):
         try:
             if unit.kind == "push":
                 request_id = client.push(to=unit.to[0], messages=message.messages, retry_key=unit.retry_key)
@@ -133,7 +136,12 @@ def deliver(message_id: int) -> Outcome:
             # LINE already accepted this retry key: the message went out on an earlier attempt.
             request_id = exc.request_id
         except client.LineError as exc:
-            return _failed_or_retry(message, exc, exc.status, exc.retryable, delivered)
+            outcome = _failed_or_retry(message, exc, exc.status, exc.retryable, delivered)
+            if outcome.status == "failed" and refused.is_refusal(exc):
+                # The units before this one were delivered; only the rest need the fallback.
+                not_reached = [r for u in plan[index:] for r in u.to]
+                refused.card_refused(message, to=not_reached, error=str(exc))
+            return outcome
         except Exception as exc:  # noqa: BLE001 - e.g. the soft time limit: keep the row, try again
             log.warning("Outbox %s: unexpected error while sending", message.pk, exc_info=True)
             return _failed_or_retry(message, exc, None, True, delivered)
@@ -152,6 +160,15 @@ def deliver(message_id: int) -> Outcome:
     return Outcome("sent")
 
 
+def _hold_for_quota(message: OutboxMessage) -> Outcome:
+    """The month's quota is spent: keep a row that can wait pending until the quota resets
+    (the attempt does not count), so dispatches and escalations keep what LINE still allows."""
+    resume = quota.next_month_start()
+    _finish(message, status=S.PENDING, attempts=F("attempts") - 1, next_attempt_at=resume, last_error="quota")
+    log.info("Outbox %s (%s) held until %s: LINE quota spent", message.pk, message.purpose, resume)
+    return Outcome("paused")
+
+
 def _failed_or_retry(message: OutboxMessage, exc: Exception, status: int | None, retryable: bool, delivered: int):
     error = f"{exc}"[:2000]
     body = getattr(exc, "body", "")
@@ -168,7 +185,8 @@ def _failed_or_retry(message: OutboxMessage, exc: Exception, status: int | None,
         )
         log.info("Outbox %s: attempt %s failed (%s), retrying in %.1fs", message.pk, message.attempts, status, delay)
         return Outcome("retry", delay)
-    _finish(message, status=S.FAILED, last_error=error, error_status=status, recipients_count=delivered)
+    if not _finish(message, status=S.FAILED, last_error=error, error_status=status, recipients_count=delivered):
+        return Outcome("skipped")  # our lease ran out: the worker that took over decides
     log.warning("Outbox %s failed after %s attempt(s): %s", message.pk, message.attempts, error)
     return Outcome("failed")
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from agencies.models import Coordinator
 
+from . import chat_signals
 from .conversation import chat, media, postbacks
 from .conversation.sender import Sender
 
@@ -79,6 +80,11 @@ def handle_event(event: dict) -> bool:
         log.info("LINE event type %s (%s) not handled", kind, (event.get("message") or {}).get("type", ""))
         return False
     sender = Sender.of(event)
+    if kind == "message":
+        chat_signals.show_loading(event)  # one-to-one only; photo downloads take a moment
     if sender.coordinator and kind in ("message", "postback"):
         Coordinator.objects.filter(pk=sender.coordinator.pk).update(last_seen_at=timezone.now())
-    return handler(event, sender)
+    handled = handler(event, sender)
+    if handled and sender.coordinator is not None:
+        chat_signals.mark_read(event)  # they see it was read (a setting turns this off)
+    return handled

@@ -20,12 +20,14 @@ from bkk1555.thaidate import thai_datetime
 from complaints import notify
 from complaints.models import Assignment, Photo
 
+from . import limits
+
 BEST_COLOUR = "#C62828"
 NORMAL_COLOUR = "#1565C0"
 MUTED = "#6B7280"
 PHOTO_SALT = "line_oa.photo"
 PHOTO_URL_MAX_AGE = 7 * 24 * 3600  # seconds a signed photo URL stays valid
-QUICK_REPLY_MAX = 13
+QUICK_REPLY_MAX = limits.QUICK_REPLY_ITEMS
 
 
 def postback_data(action: str, assignment_id: int | None = None, **extra) -> str:
@@ -42,9 +44,14 @@ def _place(assignment: Assignment) -> str:
     return " ".join(p for p in parts if p) or "-"
 
 
+def place(assignment: Assignment) -> str:
+    """The case's address, landmark and district in one line."""
+    return _place(assignment)
+
+
 def _truncate(text: str, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most `limit` UTF-16 units (how LINE counts texts), cut between grapheme clusters."""
+    return limits.fit_utf16(text, limit)
 
 
 def photo_token(photo: Photo) -> str:
@@ -55,6 +62,13 @@ def photo_url(photo: Photo, *, thumbnail: bool = True) -> str:
     """An absolute, signed, expiring URL of a case photo under PUBLIC_BASE_URL."""
     name = "line_oa:photo_thumb" if thumbnail else "line_oa:photo"
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[photo_token(photo)])
+
+
+def liff_url(assignment_id: int) -> str:
+    """The address that opens the report form (LIFF) for an assignment inside LINE; '' without a LIFF app."""
+    if not settings.LINE_LIFF_ID:
+        return ""
+    return f"https://liff.line.me/{settings.LINE_LIFF_ID}?a={assignment_id}"
 
 
 def map_url(lat, lng) -> str:
@@ -85,9 +99,9 @@ def _postback_button(label: str, action: str, assignment: Assignment, *, style: 
         "height": "sm",
         "action": {
             "type": "postback",
-            "label": label,
+            "label": limits.fit_graphemes(label, limits.FLEX_BUTTON_LABEL),
             "data": postback_data(action, assignment.pk),
-            "displayText": f"{label} {assignment.complaint.reference}",
+            "displayText": _truncate(f"{label} {assignment.complaint.reference}", limits.DISPLAY_TEXT),
         },
     }
     if colour:
@@ -115,11 +129,22 @@ def dispatch_bubble(assignment: Assignment) -> dict:
     ]
     if deadlines:
         body += [{"type": "separator", "margin": "md"}, *deadlines]
-    buttons = [
-        _postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour),
-        _postback_button("รายงานผล", "report", assignment, style="secondary"),
-        _postback_button("ไม่ใช่หน่วยงานนี้", "reject", assignment, style="link"),
-    ]
+    buttons = [_postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour)]
+    form = liff_url(assignment.pk)
+    if form:
+        # The form inside LINE first; the chat flow stays for those who prefer it.
+        buttons += [
+            {
+                "type": "button",
+                "style": "secondary",
+                "height": "sm",
+                "action": {"type": "uri", "label": "รายงานผล", "uri": form},
+            },
+            _postback_button("รายงานผลทางแชต", "report", assignment, style="link"),
+        ]
+    else:
+        buttons.append(_postback_button("รายงานผล", "report", assignment, style="secondary"))
+    buttons.append(_postback_button("ไม่ใช่หน่วยงานนี้", "reject", assignment, style="link"))
     if c.lat is not None and c.lng is not None:
         buttons.append(
             {
@@ -165,6 +190,7 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
     out = [
         {
             "type": "flex",
+            # 400 keeps the notification short; LINE's own limit is 1,500 (limits.ALT_TEXT).
             "altText": _truncate(f"{badge} {c.reference} {c.category.name_th}: {_place(assignment)}", 400),
             "contents": dispatch_bubble(assignment),
         }
@@ -173,8 +199,8 @@ def dispatch_card(assignment: Assignment) -> list[dict]:
         out.append(
             {
                 "type": "location",
-                "title": _truncate(f"จุดเกิดเหตุ {c.reference}", 100),
-                "address": _truncate(_place(assignment), 100),
+                "title": _truncate(f"จุดเกิดเหตุ {c.reference}", limits.LOCATION_TITLE),
+                "address": _truncate(_place(assignment), limits.LOCATION_ADDRESS),
                 "latitude": float(c.lat),
                 "longitude": float(c.lng),
             }
@@ -208,8 +234,41 @@ def overdue_message(notice) -> dict:
     return text(notice.text, [button])
 
 
-def assignment_update(assignment: Assignment, text: str) -> list[dict]:
-    return [{"type": "text", "text": _truncate(f"เรื่อง {assignment.complaint.reference}: {text}", 5000)}]
+def dispatch_text(assignment: Assignment) -> dict:
+    """The dispatch card reduced to plain text with the essentials, for when LINE refuses the card.
+
+    Only short, fixed parts besides the case's own words (each cut well under LINE's limits),
+    and the two buttons that keep the loop going as quick replies."""
+    c = assignment.complaint
+    lines = [
+        f"{'🔴 BEST เร่งด่วน' if c.is_best else 'เรื่องใหม่'} เลขที่ {c.reference}",
+        f"ประเภท: {_truncate(c.category.name_th, 100)}",
+        f"สถานที่: {_truncate(_place(assignment), 300)}",
+        f"รายละเอียด: {_truncate(c.description, 1000)}",
+        f"ส่งต่อถึง: {_truncate(assignment.agency.name_th, 200)}",
+    ]
+    if assignment.ack_due_at:
+        lines.append(f"รับเรื่องภายใน: {thai_datetime(assignment.ack_due_at)}")
+    if c.lat is not None and c.lng is not None:
+        lines.append(f"แผนที่: {map_url(c.lat, c.lng)}")
+    ref = c.reference
+    return text(
+        "\n".join(lines),
+        [
+            qr_postback("รับเรื่อง", postback_data("ack", assignment.pk), f"รับเรื่อง {ref}"),
+            qr_postback("รายงานผล", postback_data("report", assignment.pk), f"รายงานผล {ref}"),
+        ],
+    )
+
+
+def assignment_update(assignment: Assignment, text_: str) -> list[dict]:
+    """A change the centre made; work that is open again (a reopen, a result sent back) carries
+    the รายงานผล button, so the coordinator need not scroll back to the old card."""
+    quick = None
+    if assignment.is_open:
+        ref = assignment.complaint.reference
+        quick = [qr_postback("รายงานผล", postback_data("report", assignment.pk), f"รายงานผล {ref}")]
+    return [text(f"เรื่อง {assignment.complaint.reference}: {text_}", quick)]
 
 
 def sent_back(assignment: Assignment, reason: str, refused: Photo | None) -> list[dict]:
@@ -234,21 +293,28 @@ def sent_back(assignment: Assignment, reason: str, refused: Photo | None) -> lis
 
 
 def text(body: str, quick_replies: list[dict] | None = None) -> dict:
-    message = {"type": "text", "text": _truncate(body, 5000)}
+    message = {"type": "text", "text": _truncate(body, limits.TEXT)}
     if quick_replies:
         message["quickReply"] = {"items": quick_replies[:QUICK_REPLY_MAX]}
     return message
 
 
 def qr_postback(label: str, data: str, display: str | None = None) -> dict:
-    action = {"type": "postback", "label": _truncate(label, 20), "data": data}
+    action = {"type": "postback", "label": limits.fit_graphemes(label, limits.QUICK_REPLY_LABEL), "data": data}
     if display:
-        action["displayText"] = _truncate(display, 300)
+        action["displayText"] = _truncate(display, limits.DISPLAY_TEXT)
     return {"type": "action", "action": action}
 
 
 def qr_message(label: str, message: str | None = None) -> dict:
-    return {"type": "action", "action": {"type": "message", "label": _truncate(label, 20), "text": message or label}}
+    return {
+        "type": "action",
+        "action": {
+            "type": "message",
+            "label": limits.fit_graphemes(label, limits.QUICK_REPLY_LABEL),
+            "text": _truncate(message or label, limits.ACTION_TEXT),
+        },
+    }
 
 
 def qr_camera() -> list[dict]:

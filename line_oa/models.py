@@ -73,6 +73,24 @@ class OutboxMessage(models.Model):
         return f"{self.get_purpose_display()} → {len(self.to)} ({self.get_status_display()})"
 
 
+class CardFallback(models.Model):
+    """A dispatch card LINE refused and the plain-text message sent in its place.
+
+    A table of its own rather than a column on the outbox: refusals are rare, and the
+    outbox's bulk inserts stay as narrow as they were."""
+
+    card = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="fallback")
+    replacement = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="replaces")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ข้อความสำรองแทนการ์ดที่ LINE ปฏิเสธ")
+        verbose_name_plural = _("ข้อความสำรองแทนการ์ดที่ LINE ปฏิเสธ")
+
+    def __str__(self) -> str:
+        return f"{self.card_id} → {self.replacement_id}"
+
+
 # --- the webhook ------------------------------------------------------------------
 
 
@@ -289,3 +307,49 @@ class SimulatorContent(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+# --- quota and rich menus ---------------------------------------------------------------
+
+
+class QuotaReading(models.Model):
+    """The OA's monthly push quota and consumption as LINE reported them, one row per month.
+
+    The daily quota task updates it; at 80 % the centre is warned once a month, at 100 %
+    ``paused`` holds back non-essential pushes (reminders to groups, surveys) in the outbox.
+    """
+
+    month = models.DateField(_("เดือน"), unique=True, help_text=_("วันแรกของเดือน (เวลาไทย)"))
+    limit = models.PositiveIntegerField(_("โควตาต่อเดือน"), null=True, blank=True, help_text=_("ว่าง = ไม่จำกัด"))
+    used = models.PositiveIntegerField(_("ใช้ไปแล้ว"), default=0)
+    read_at = models.DateTimeField(_("อ่านจาก LINE เมื่อ"))
+    warned_at = models.DateTimeField(_("เตือนศูนย์ฯ เมื่อ"), null=True, blank=True)
+    paused = models.BooleanField(_("พักข้อความที่ไม่จำเป็น"), default=False)
+
+    class Meta:
+        ordering = ("-month",)
+        verbose_name = _("โควตาข้อความ LINE")
+        verbose_name_plural = _("โควตาข้อความ LINE")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.used}/{self.limit or '∞'}"
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.used / self.limit, 1) if self.limit else None
+
+
+class RichMenu(models.Model):
+    """A rich menu this system created on LINE, one per audience; rebuilt when its definition changes."""
+
+    audience = models.CharField(_("ผู้ใช้"), max_length=20, unique=True)
+    rich_menu_id = models.CharField(_("richMenuId"), max_length=64)
+    digest = models.CharField(_("ลายนิ้วมือของเมนูและรูป"), max_length=64)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ริชเมนู LINE")
+        verbose_name_plural = _("ริชเมนู LINE")
+
+    def __str__(self) -> str:
+        return f"{self.audience}: {self.rich_menu_id}"

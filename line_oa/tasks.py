@@ -11,7 +11,7 @@ import time
 
 from celery import shared_task
 
-from . import delivery
+from . import delivery, quota
 
 # Well below the soft time limit (60 s) even if one more request takes LINE's full timeout.
 BATCH_BUDGET_SECONDS = 30
@@ -59,3 +59,10 @@ def send_outbox_batch(message_ids: list[int]) -> dict:
 def sweep_outbox() -> int:
     """Every minute: re-queue rows the broker lost or a dead worker left in 'sending'."""
     return delivery.sweep()
+
+
+@shared_task(name="line_oa.tasks.check_quota", ignore_result=True)
+def check_quota() -> str:
+    """Daily: read the month's push quota from LINE; warn at 80 %, pause what can wait at 100 %."""
+    reading = quota.check()
+    return f"{reading.used}/{reading.limit or '-'}"

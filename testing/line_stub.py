@@ -33,8 +33,17 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
-from line_oa.fake_api import REQUEST_MODELS, UUID_RE, sent_messages, validate_request
+from line_oa.fake_api import (
+    OTHER_MODELS,
+    REQUEST_MODELS,
+    UUID_RE,
+    image_size,
+    sent_messages,
+    validate_other,
+    validate_request,
+)
 
 
 @dataclass
@@ -67,13 +76,23 @@ class LineStub:
         self.requests: list[Recorded] = []
         self.contents: dict[str, tuple[bytes, str]] = {}
         self.profiles: dict[str, dict] = {}
-        # LINE users who are not friends of the OA: get_profile answers 404 for them (as LINE does),
-        # only the group/room member profile works.
-        self.not_friends: set[str] = set()
         self.groups: dict[str, dict] = {}
         # Member counts by group id; a group not listed answers 404 (as when the bot is not in it).
         self.group_members: dict[str, int] = {}
         self.quota = {"type": "limited", "value": 15000}
+        # LINE users who are not friends of the OA: get_profile answers 404 for them.
+        self.non_friends: set[str] = set()
+        # (group or room id, user id) → profile; any other member gets a made-up name.
+        self.member_profiles: dict[tuple[str, str], dict] = {}
+        self.not_members: set[str] = set()
+        self.rich_menus: dict[str, dict] = {}
+        self.rich_menu_images: dict[str, bytes] = {}
+        self.default_rich_menu: str | None = None
+        self.user_rich_menus: dict[str, str] = {}
+        # LIFF ID tokens the verify endpoint accepts: token → claims ('sub' = LINE user id).
+        self.login_channel_id = "1655000000"
+        self.id_tokens: dict[str, dict] = {}
+        self.quota_usage: int | None = None  # None = count what was pushed
         self.used_reply_tokens: set[str] = set()
         self.accepted_keys: dict[str, str] = {}
         self.pushed_count = 0
@@ -118,6 +137,22 @@ class LineStub:
             self.accepted_keys.clear()
             self.used_reply_tokens.clear()
             self.pushed_count = 0
+
+    def issue_id_token(self, user_id: str, *, name: str = "", expires_in: int = 3600) -> str:
+        """An ID token the stub's verify endpoint accepts for `user_id` (what liff.getIDToken() returns)."""
+        token = f"stub-id-token-{uuid.uuid4().hex}"
+        now = int(time.time())
+        claims = {
+            "iss": "https://access.line.me",
+            "sub": user_id,
+            "aud": self.login_channel_id,
+            "exp": now + expires_in,
+            "iat": now,
+            "name": name or f"ผู้ใช้ LINE {user_id[-4:]}",
+        }
+        with self._lock:
+            self.id_tokens[token] = claims
+        return token
 
     # assertions
     def requests_to(self, path: str, *, valid: bool | None = None) -> list[Recorded]:
@@ -166,6 +201,10 @@ class LineStub:
         if fault and fault.status:
             rec.status = fault.status
             return fault.status, {}, {"message": "stub fault injected"}
+        if path == "/oauth2/v2.1/verify":  # LINE Login: no channel access token
+            status, extra, body = self._verify(raw)
+            rec.status = status
+            return status, extra, body
         if headers.get("authorization") != f"Bearer {self.token}":
             rec.status = 401
             return (
@@ -179,7 +218,103 @@ class LineStub:
         rec.status = status
         return status, extra, body
 
+    def _verify(self, raw: bytes):
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        with self._lock:
+            claims = self.id_tokens.get(form.get("id_token", ""))
+        if not form.get("id_token") or not form.get("client_id"):
+            return 400, {}, {"error": "invalid_request", "error_description": "id_token and client_id required"}
+        if claims is None:
+            return 400, {}, {"error": "invalid_request", "error_description": "Invalid IdToken."}
+        if form["client_id"] != claims["aud"]:
+            return 400, {}, {"error": "invalid_request", "error_description": "Invalid IdToken Audience."}
+        if claims["exp"] < time.time():
+            return 400, {}, {"error": "invalid_request", "error_description": "IdToken expired."}
+        return 200, {}, claims
+
+    def _profile(self, uid: str, chat: str | None = None):
+        if chat is None and uid in self.non_friends:
+            return 404, {}, {"message": "Not found"}
+        if chat is not None:
+            if uid in self.not_members:
+                return 404, {}, {"message": "Not found"}
+            found = self.member_profiles.get((chat, uid))
+            return 200, {}, found or {"userId": uid, "displayName": f"สมาชิก {uid[-4:]}"}
+        return (
+            200,
+            {},
+            self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}", "language": "th"},
+        )
+
+    def _route_other(self, method, path, headers, raw, rec):
+        """Loading animation, mark as read, rich menus. None when the path is not one of them."""
+        if method == "POST" and path in OTHER_MODELS:
+            payload, error = validate_other(path, raw)
+            rec.body = payload
+            if error:
+                rec.valid, rec.error = False, error
+                return 400, {}, {"message": error}
+            if path == "/v2/bot/richmenu":
+                menu_id = f"richmenu-{uuid.uuid4().hex}"
+                with self._lock:
+                    self.rich_menus[menu_id] = payload
+                return 200, {}, {"richMenuId": menu_id}
+            return (202 if path.endswith("loading/start") else 200), {}, {}
+        m = re.fullmatch(r"/v2/bot/richmenu/([^/]+)/content", path)
+        if m and method == "POST":
+            menu = self.rich_menus.get(m.group(1))
+            if menu is None:
+                return 404, {}, {"message": "Not found"}
+            ctype = headers.get("content-type", "")
+            size = image_size(raw)
+            want = (menu["size"]["width"], menu["size"]["height"])
+            problem = None
+            if ctype not in ("image/png", "image/jpeg"):
+                problem = f"content-type must be image/png or image/jpeg, got {ctype!r}"
+            elif len(raw) > 1024 * 1024:
+                problem = "the image is larger than 1 MB"
+            elif size != want:
+                problem = f"the image is {size}, the menu {want}"
+            if problem:
+                rec.valid, rec.error = False, problem
+                return 400, {}, {"message": problem}
+            with self._lock:
+                if m.group(1) in self.rich_menu_images:
+                    return 400, {}, {"message": "An image has already been uploaded to the richmenu"}
+                self.rich_menu_images[m.group(1)] = raw
+            return 200, {}, {}
+        if method == "GET" and path == "/v2/bot/richmenu/list":
+            with self._lock:
+                menus = [{"richMenuId": k, **v} for k, v in self.rich_menus.items()]
+            return 200, {}, {"richmenus": menus}
+        m = re.fullmatch(r"/v2/bot/richmenu/([^/]+)", path)
+        if m and method == "DELETE":
+            with self._lock:
+                if self.rich_menus.pop(m.group(1), None) is None:
+                    return 404, {}, {"message": "Not found"}
+                self.rich_menu_images.pop(m.group(1), None)
+            return 200, {}, {}
+        m = re.fullmatch(r"/v2/bot/user/([^/]+)/richmenu(?:/([^/]+))?", path)
+        if m:
+            user, menu_id = m.groups()
+            with self._lock:
+                if method == "POST" and menu_id:
+                    if menu_id not in self.rich_menus or menu_id not in self.rich_menu_images:
+                        return 400, {}, {"message": "richmenu not found or has no image"}
+                    if user == "all":
+                        self.default_rich_menu = menu_id
+                    else:
+                        self.user_rich_menus[user] = menu_id
+                    return 200, {}, {}
+                if method == "DELETE" and not menu_id:
+                    self.user_rich_menus.pop(user, None)
+                    return 200, {}, {}
+        return None
+
     def _route(self, method, path, headers, raw, rec):
+        other = self._route_other(method, path, headers, raw, rec)
+        if other is not None:
+            return other
         if method == "POST" and path in REQUEST_MODELS:
             payload, error = validate_request(path, raw)
             rec.body = payload
@@ -219,21 +354,12 @@ class LineStub:
                 if not found:
                     return 404, {}, {"message": "Not found"}
                 return 200, {"content-type": found[1]}, found[0]
-            m = re.fullmatch(r"/v2/bot/(?:group|room)/([^/]+)/member/([^/]+)", path)
-            if m:
-                uid = m.group(2)
-                profile = self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}"}
-                return 200, {}, {k: v for k, v in profile.items() if k in ("userId", "displayName", "pictureUrl")}
             m = re.fullmatch(r"/v2/bot/profile/([^/]+)", path)
             if m:
-                uid = m.group(1)
-                if uid in self.not_friends:
-                    return 404, {}, {"message": "Not found"}
-                return (
-                    200,
-                    {},
-                    self.profiles.get(uid) or {"userId": uid, "displayName": f"ผู้ใช้ LINE {uid[-4:]}", "language": "th"},
-                )
+                return self._profile(m.group(1))
+            m = re.fullmatch(r"/v2/bot/(?:group|room)/([^/]+)/member/([^/]+)", path)
+            if m:
+                return self._profile(m.group(2), m.group(1))
             m = re.fullmatch(r"/v2/bot/group/([^/]+)/members/count", path)
             if m:
                 with self._lock:
@@ -249,7 +375,8 @@ class LineStub:
                 return 200, {}, self.quota
             if path == "/v2/bot/message/quota/consumption":
                 with self._lock:
-                    return 200, {}, {"totalUsage": self.pushed_count}
+                    used = self.pushed_count if self.quota_usage is None else self.quota_usage
+                    return 200, {}, {"totalUsage": used}
         return 404, {}, {"message": "Not found"}
 
     def _handler_class(self):
@@ -284,7 +411,7 @@ class LineStub:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout), like a real hang
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_DELETE = _serve
 
         return Handler
 

@@ -26,6 +26,7 @@ from .evidence import (
     add_note_with_photo,
     add_photo,
     attach_file,
+    field_report,
     record_location,
     resolve_with_photos,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "close",
     "dispatch",
     "edit_details",
+    "field_report",
     "log",
     "mark_duplicate",
     "mark_made_safe",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from .. import errors, photos
 from ..actor import as_actor
 from ..models import Assignment, Complaint, Photo, TimelineEntry
-from .agency import resolve
+from .agency import acknowledge, mark_made_safe, report_progress, resolve
 from .core import K, atomic, log
 
 
@@ -110,15 +110,29 @@ def resolve_with_photos(
 
 @atomic
 def record_location(
-    *, assignment: Assignment, by, lat: Decimal, lng: Decimal, address: str = "", since: dt.datetime
+    *,
+    assignment: Assignment,
+    by,
+    lat: Decimal,
+    lng: Decimal,
+    address: str = "",
+    since: dt.datetime,
+    accuracy: float | None = None,
+    via: str = "chat",
 ) -> float | None:
-    """A location sent from the site: on the timeline with its distance from the case, and given
-    to the result photos since `since` that had none. Returns the distance in metres (or None)."""
+    """A location sent from the site (LINE's location message, or the report form's GPS with
+    its accuracy): on the timeline with its distance from the case, and given to the result
+    photos since `since` that had none. Returns the distance in metres (or None)."""
     complaint = assignment.complaint
     distance = None
     if complaint.lat is not None and complaint.lng is not None:
         distance = photos.distance_metres(lat, lng, complaint.lat, complaint.lng)
-    text = _("ตำแหน่งที่ส่งจาก LINE (%(address)s)") % {"address": address or "-"}
+    if via == "liff":
+        text = _("ตำแหน่งจากแบบฟอร์มรายงานผล")
+    else:
+        text = _("ตำแหน่งที่ส่งจาก LINE (%(address)s)") % {"address": address or "-"}
+    if accuracy is not None:
+        text += " " + _("(ความแม่นยำ ±%(m)s ม.)") % {"m": f"{float(accuracy):,.0f}"}
     if distance is not None:
         text += " " + _("ห่างจุดเกิดเหตุประมาณ %(m)s ม.") % {"m": f"{distance:,.0f}"}
     log(
@@ -127,7 +141,13 @@ def record_location(
         by=by,
         assignment=assignment,
         text=text,
-        data={"lat": str(lat), "lng": str(lng), "distance_m": round(distance) if distance is not None else None},
+        data={
+            "lat": str(lat),
+            "lng": str(lng),
+            "distance_m": round(distance) if distance is not None else None,
+            "accuracy_m": round(float(accuracy)) if accuracy is not None else None,
+            "via": via,
+        },
     )
     for photo in photos.apply_location(assignment=assignment, since=since, lat=lat, lng=lng):
         log(
@@ -165,3 +185,44 @@ def attach_file(*, assignment: Assignment, by, kind: str, content: bytes, name: 
         data={"file": path, "sha256": digest, "bytes": len(content)},
     )
     return path
+
+
+FIELD_STEPS = ("progress", "safe", "done")
+
+
+@atomic
+def field_report(
+    *,
+    assignment: Assignment,
+    by,
+    step: str,
+    note: str = "",
+    lat=None,
+    lng=None,
+    accuracy: float | None = None,
+    photos_since: dt.datetime | None = None,
+) -> Assignment:
+    """One report from the field form: the position (given to the result photos since
+    `photos_since`) and the step — progress, made safe or done — all or nothing. Work nobody
+    acknowledged yet is acknowledged first by the reporter."""
+    if step not in FIELD_STEPS:
+        raise ValueError(step)
+    if lat is not None and lng is not None:
+        record_location(
+            assignment=assignment,
+            by=by,
+            lat=lat,
+            lng=lng,
+            since=photos_since or assignment.dispatched_at,
+            accuracy=accuracy,
+            via="liff",
+        )
+    if step == "progress":
+        report_progress(assignment=assignment, by=by, text=note)
+        return assignment
+    assignment.refresh_from_db()
+    if assignment.status == Assignment.Status.DISPATCHED:
+        acknowledge(assignment=assignment, by=by)
+    if step == "safe":
+        return mark_made_safe(assignment=assignment, by=by, note=note)
+    return resolve(assignment=assignment, by=by, note=note)

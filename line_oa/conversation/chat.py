@@ -13,14 +13,15 @@ from agencies.models import Agency, Coordinator
 from complaints import workflow
 from complaints.errors import WorkflowError
 
-from .. import client, inbox, linking, messages
+from .. import client, inbox, linking, messages, richmenu
 from ..models import LinkCode
 from . import context, replies
 from .context import Mode
 
 log = logging.getLogger(__name__)
 
-LIST_COMMANDS = {"งาน", "เรื่องค้าง", "งานค้าง", "รายการ", "เมนู", "รายงานผล"}
+LIST_COMMANDS = {"งาน", "งานของฉัน", "เรื่องค้าง", "งานค้าง", "รายการ", "เมนู", "รายงานผล"}
+HELP_WORDS = {"วิธีใช้", "วิธีลงทะเบียน"}  # the rich menus' help tiles
 CANCEL_WORDS = {"ยกเลิก"}
 CODE_RE = re.compile(r"^(?:รหัส|ลงทะเบียน|code)?\s*([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})$", re.IGNORECASE)
 
@@ -31,6 +32,8 @@ def on_follow(event, sender) -> bool:
     if sender.user_id:
         Coordinator.objects.filter(line_user_id=sender.user_id).update(line_unreachable_at=None)
     body = replies.welcome_back(sender.coordinator) if sender.coordinator else replies.GREETING
+    if sender.coordinator:
+        richmenu.link_coordinator(sender.user_id)
     replies.send(event, sender, replies.t(body))
     return True
 
@@ -42,6 +45,7 @@ def on_unfollow(event, sender) -> bool:
         )
         if n:
             log.warning("Coordinator with LINE user %s blocked the OA: marked unreachable", sender.user_id)
+        richmenu.unlink(sender.user_id)
     return True
 
 
@@ -82,6 +86,7 @@ def _link(event, sender, code: str) -> None:
         body = replies.link_refused(done.problem, done.attempts_left)
     elif done.coordinator is not None:
         body = replies.coordinator_linked(done.coordinator)
+        richmenu.link_coordinator(sender.user_id)
     else:
         body = replies.group_linked(done.agency)
     replies.send(event, sender, replies.t(body))
@@ -99,6 +104,9 @@ def on_text(event, sender, interceptors: list[TextFn]) -> bool:
     if not sender.is_known:
         if not sender.in_group:  # an unbound group's chatter is not for us
             replies.send(event, sender, replies.t(replies.GREETING))
+        return True
+    if text in HELP_WORDS:
+        replies.send(event, sender, replies.t(replies.HOW_TO))
         return True
     if sender.coordinator is not None:
         for fn in list(interceptors):

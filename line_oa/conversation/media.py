@@ -40,7 +40,7 @@ def attach_photo(sender, conv: Conversation, assignment: Assignment, message_id:
         )
     except InvalidImage as exc:
         return replies.photo_refused(exc.message)
-    count = assignment.photos.filter(stage=Photo.Stage.AFTER).count()
+    count = workflow.result_photos(assignment).count()  # this round's (after a send-back or reopen)
     return replies.photo_received(assignment, count, needs_location="no_location" in photo.flags)
 
 

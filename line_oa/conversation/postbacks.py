@@ -122,5 +122,7 @@ def on_postback(event, sender, extensions: dict[str, PostbackFn]) -> bool:
     try:
         BUILT_IN[action](event, sender, assignment)
     except WorkflowError as exc:
-        replies.send(event, sender, replies.t(exc.message))
+        # A refused ปลอดภัยแล้ว / เสร็จสิ้น (no photo yet, say) keeps the report buttons at hand.
+        quick = messages.report_quick_replies(assignment) if action in ("done", "safe") and assignment.is_open else None
+        replies.send(event, sender, replies.t(exc.message, quick))
     return True

@@ -8,7 +8,7 @@ from agencies.models import Agency, Coordinator
 from complaints.actor import Actor
 from complaints.models import Assignment
 
-from .. import client
+from .. import profiles
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Sender:
     user_id: str
     coordinator: Coordinator | None
     group_agency: Agency | None
+    source: dict = field(default_factory=dict, repr=False)
     _name: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -34,7 +35,7 @@ class Sender:
         group_agency = None
         if source_type in ("group", "room") and chat_id:
             group_agency = Agency.objects.filter(line_group_id=chat_id, is_active=True).first()
-        return cls(source_type, chat_id, user_id, coordinator, group_agency)
+        return cls(source_type, chat_id, user_id, coordinator, group_agency, source)
 
     @property
     def agency(self) -> Agency | None:
@@ -70,24 +71,7 @@ class Sender:
         if self.coordinator:
             return self.coordinator.name
         if self._name is None:
-            self._name = ""
-            if self.user_id:
-                self._name = _profile_name(self.source_type, self.chat_id, self.user_id)
+            # In a group, the member profile (get_profile 404s for members who are not friends).
+            self._name = profiles.display_name_for(self.source)
         return self._name
 
-
-def _profile_name(source_type: str, chat_id: str, user_id: str) -> str:
-    # In a group or room, members who are not friends of the OA have no public profile:
-    # LINE answers get_profile with 404 for them, so ask the group's member profile first.
-    calls = []
-    if source_type == "group":
-        calls.append(lambda: client.get_group_member_profile(chat_id, user_id))
-    elif source_type == "room":
-        calls.append(lambda: client.get_room_member_profile(chat_id, user_id))
-    calls.append(lambda: client.get_profile(user_id))
-    for call in calls:
-        try:
-            return call().get("displayName", "")
-        except client.LineError:
-            continue
-    return ""

@@ -105,7 +105,8 @@ def test_the_agencys_bound_group_may_act_and_others_groups_may_not(dispatched, s
     district_office.save()
     send(ev.postback(ev.group("C" + "c" * 32, "U" + "f" * 32), f"action=ack&a={dispatched.pk}"))
     assert Assignment.objects.get(pk=dispatched.pk).status == Assignment.Status.DISPATCHED
-    line_stub.profiles["U" + "f" * 32] = {"userId": "U" + "f" * 32, "displayName": "ช่างเอก"}
+    # In a group the name comes from the group's member profile (it works for non-friends too).
+    line_stub.member_profiles[("C" + "b" * 32, "U" + "f" * 32)] = {"userId": "U" + "f" * 32, "displayName": "ช่างเอก"}
     send(ev.postback(ev.group("C" + "b" * 32, "U" + "f" * 32), f"action=ack&a={dispatched.pk}"))
     assignment = Assignment.objects.get(pk=dispatched.pk)
     assert assignment.status == Assignment.Status.ACKNOWLEDGED and assignment.acknowledged_by_name == "ช่างเอก"

@@ -19,8 +19,8 @@ MEMBER = "U" + "e" * 32
 def group_member(line_stub, district_office):
     district_office.line_group_id = GROUP
     district_office.save()
-    line_stub.profiles[MEMBER] = {"userId": MEMBER, "displayName": "ช่างสมปอง ใจกล้า"}
-    line_stub.not_friends.add(MEMBER)  # get_profile answers 404, as LINE does for non-friends
+    line_stub.member_profiles[(GROUP, MEMBER)] = {"userId": MEMBER, "displayName": "ช่างสมปอง ใจกล้า"}
+    line_stub.non_friends.add(MEMBER)  # get_profile answers 404, as LINE does for non-friends
     return ev.group(GROUP, MEMBER)
 
 
