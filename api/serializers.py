@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency, District, Subdistrict
 from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
+from complaints.photos import MAX_BYTES
 from complaints.pii import can_see_pii, mask_name, mask_phone
 
 from .fields import CodeRelatedField
@@ -260,15 +261,24 @@ class ProgressSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000, validators=[_not_blank])
 
 
+def _small_enough(upload) -> None:
+    """By the declared size, before the view reads the file (a 200 MB body is not read)."""
+    if getattr(upload, "size", 0) > MAX_BYTES:
+        raise serializers.ValidationError(_("รูปภาพใหญ่เกิน 10 MB"))
+
+
 class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     photos = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=False), required=False, max_length=10, default=list
+        child=serializers.FileField(allow_empty_file=False, validators=[_small_enough]),
+        required=False,
+        max_length=10,
+        default=list,
     )
 
 
 class PhotoUploadSerializer(serializers.Serializer):
-    image = serializers.FileField(allow_empty_file=False)
+    image = serializers.FileField(allow_empty_file=False, validators=[_small_enough])
     stage = serializers.ChoiceField(choices=Photo.Stage.choices, default=Photo.Stage.BEFORE)
     assignment = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True)
     lat = coordinate(90)
