@@ -66,6 +66,7 @@ A = Assignment.Status
 CONTEXT_TTL = dt.timedelta(hours=2)
 LINK_ATTEMPTS = 5
 LINK_WINDOW = dt.timedelta(minutes=15)
+LINK_ATTEMPTS_ALL_USERS_PER_MINUTE = 30
 LIST_COMMANDS = {"งาน", "เรื่องค้าง", "งานค้าง", "รายการ", "เมนู", "รายงานผล"}
 CANCEL_WORDS = {"ยกเลิก"}
 CODE_RE = re.compile(r"^(?:รหัส|ลงทะเบียน|code)?\s*([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})$", re.IGNORECASE)
@@ -305,8 +306,12 @@ def _code_in(text: str) -> str | None:
 
 
 def _rate_limited(key: str) -> bool:
-    since = timezone.now() - LINK_WINDOW
-    return LinkAttempt.objects.filter(line_user_id=key, created_at__gte=since).count() >= LINK_ATTEMPTS
+    now = timezone.now()
+    # Per LINE user, and across all of them: many accounts must not guess in parallel.
+    return (
+        LinkAttempt.objects.filter(line_user_id=key, created_at__gte=now - LINK_WINDOW).count() >= LINK_ATTEMPTS
+        or LinkAttempt.objects.filter(created_at__gte=now - dt.timedelta(minutes=1)).count() >= LINK_ATTEMPTS_ALL_USERS_PER_MINUTE
+    )
 
 
 def handle_link_code(event, sender: Sender, code: str):
@@ -540,7 +545,15 @@ def on_text(event, sender: Sender):
     unbound = (sender.source_type == "user" and sender.coordinator is None) or (
         sender.source_type in ("group", "room") and sender.group_agency is None
     )
-    if code and (unbound or LinkCode.objects.filter(code=code).exists()):
+    known_code = False
+    if code and not unbound:
+        # A bound sender's guesses count too, and past the limit a code-like text is plain
+        # chat: "is this a live code?" must not be an unlimited oracle.
+        key = sender.user_id or sender.chat_id
+        known_code = not _rate_limited(key) and LinkCode.objects.filter(code=code).exists()
+        if not known_code:
+            LinkAttempt.objects.create(line_user_id=key, text=code[:64])
+    if code and (unbound or known_code):
         return handle_link_code(event, sender, code)
     if not sender.is_known:
         if sender.source_type in ("group", "room"):
