@@ -19,6 +19,7 @@ from agencies.models import Agency, District, Subdistrict
 from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
 from complaints.photos import MAX_BYTES
 from complaints.pii import can_see_pii, mask_name, mask_phone
+from privacy.access import record as record_pii
 
 from .fields import CodeRelatedField
 
@@ -168,6 +169,13 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     class Meta(ComplaintSerializer.Meta):
         fields = [*ComplaintSerializer.Meta.fields, "duplicate_of", "photos", "timeline"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and self._sees_pii() and (instance.complainant_name or instance.complainant_phone):
+            record_pii(request, action="view", channel="api", complaint=instance)
+        return data
 
 
 # --- inputs ------------------------------------------------------------------------

@@ -36,4 +36,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # PDPA retention, in bounded batches; idempotent (what is done is not found again).
+    "retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+        "options": {"queue": "default", "expires": 3600},
+    },
 }

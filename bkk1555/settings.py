@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "line_oa",
     "reports",
     "api",
+    "privacy",
     "drf_spectacular_sidecar",
     "csp",
 ]
@@ -190,6 +191,11 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
+
+# --- Retention (PDPA; privacy/retention.py, daily beat task) -------------------
+RETENTION_COMPLAINANT_DAYS = env_int("RETENTION_COMPLAINANT_DAYS", 730)  # after the case ended
+RETENTION_PHOTO_ORIGINAL_DAYS = env_int("RETENTION_PHOTO_ORIGINAL_DAYS", 730)  # after the case ended
+RETENTION_WEBHOOK_DAYS = env_int("RETENTION_WEBHOOK_DAYS", 90)  # raw LINE webhook bodies
 
 # --- LINE ---------------------------------------------------------------------
 LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET", "")
