@@ -249,6 +249,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
                 },
             ),
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
+            (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
             (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
@@ -323,7 +324,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
         if change:
             # Only the descriptive fields the officer changed: status and deadlines
             # belong to the workflow and may have moved since the page was loaded.
-            fields = [f for f in form.changed_data if f in self.DETAILS or f.startswith("complainant_")]
+            fields = [f for f in form.changed_data if f in (*self.DETAILS, "public_description") or f.startswith("complainant_")]
             if fields:
                 obj.save(update_fields=[*fields, "updated_at"])
                 workflow.log(

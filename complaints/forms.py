@@ -19,6 +19,7 @@ class ComplaintForm(forms.ModelForm):
             "channel",
             "category",
             "description",
+            "public_description",
             "address",
             "landmark",
             "district",

@@ -89,3 +89,35 @@ def test_media_url_is_a_public_derivative_without_metadata(anon, client, leaky_c
     assert photo.exif_lat is not None and round(float(photo.exif_lat), 2) == 13.75
     assert round(float(photo.exif_lng), 2) == 100.5
     assert photo.taken_at is not None
+
+
+def test_an_officer_edits_the_public_description_on_the_case_page(client, officer, leaky_case):
+    from django.urls import reverse
+
+    case, _ = leaky_case
+    client.force_login(officer)
+    url = reverse("admin:complaints_complaint_change", args=[case.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    assert "public_description" in form.fields
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    data.update(
+        {
+            "public_description": "ฝาท่อหายหน้าตลาด",
+            "district": case.district_id,
+            "category": case.category_id,
+            "lat": "13.730000",
+            "lng": "100.540000",
+            "assignments-TOTAL_FORMS": "1",
+            "assignments-INITIAL_FORMS": "1",
+            "assignments-MIN_NUM_FORMS": "0",
+            "assignments-MAX_NUM_FORMS": "1000",
+            "assignments-0-id": case.assignments.get().pk,
+            "assignments-0-complaint": case.pk,
+        }
+    )
+    data.pop("subdistrict", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.public_description == "ฝาท่อหายหน้าตลาด"
