@@ -53,3 +53,11 @@ def test_ten_thousand_events_are_refused_fast(post_webhook):
 @pytest.mark.parametrize("body", [b"[]", b'"events"', b'{"events": {}}', b'{"events": [1]}', b"\xff\xfe", b"9" * 5000])
 def test_other_shapes_are_a_400(post_webhook, body):
     assert post_webhook(body).status_code == 400
+
+
+def test_a_nul_character_is_stored_or_refused_never_a_500(post_webhook):
+    # PostgreSQL's jsonb cannot hold \u0000: a 400 there, stored as sent elsewhere.
+    assert post_webhook(ev.callback(_event(message={"type": "text", "id": "1", "text": "a\u0000b"}))).status_code in (
+        200,
+        400,
+    )
