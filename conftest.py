@@ -36,6 +36,7 @@ def _celery_eager():
 @pytest.fixture(autouse=True)
 def _media_and_fast_hashing(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

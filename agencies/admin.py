@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bkk1555.admin_utils import ReadOnlyMixin
 
 from .models import Agency, Coordinator, District, Subdistrict, Zone
+from .visibility import can_see_line_ids, mask_line_id
 
 
 class ReachableFilter(admin.SimpleListFilter):
@@ -95,6 +96,19 @@ class CoordinatorAdmin(admin.ModelAdmin):
     list_select_related = ("agency",)
     autocomplete_fields = ("agency",)
     readonly_fields = ("line_user_id", "line_display_name", "line_unreachable_at", "last_seen_at", "created_at")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not can_see_line_ids(request.user):
+            fields = ["masked_line_user_id" if f == "line_user_id" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "masked_line_user_id")
+
+    @admin.display(description=_("LINE user ID"))
+    def masked_line_user_id(self, obj):
+        return mask_line_id(obj.line_user_id)
 
     @admin.display(description=_("ผูก LINE แล้ว"), boolean=True)
     def line_bound(self, obj):

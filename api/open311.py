@@ -1,14 +1,17 @@
 """Open311 GeoReport v2, read-only: https://wiki.open311.org/GeoReport_v2
 
 Civic tools read the city's cases here with the standard's field names, in JSON or
-XML by suffix. Only public fields leave: never the complainant's name or phone,
-and phone numbers, e-mail addresses and the complainant's name are scrubbed from
-the free text (description, address, result notes) in case someone typed them there.
+XML by suffix. Only public fields leave: never the complainant's name or phone.
+The free text (the case's public description, address, result notes) goes through
+`complaints.privacy.scrub`, which masks phone numbers in any script or spacing,
+national ID numbers, e-mails, LINE ids, house numbers and the names of the
+complainant and of the agency's coordinators. A result note that is only a LINE
+member's display name (an unbound group member) is never published.
 
 Mapping: our states → open/closed (closed, cancelled and duplicate cases are
 closed); the latest resolve deadline of the live assignments → expected_datetime;
 their agencies → agency_responsible; the result note → status_notes; the case's
-first photo, as a URL under PUBLIC_BASE_URL + MEDIA_URL → media_url.
+first photo's public derivative (re-encoded, no EXIF) → media_url.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from itertools import chain
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -29,7 +33,9 @@ from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from complaints.models import Assignment, Category, Complaint, Photo
+from agencies.models import Coordinator
+from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
+from complaints.privacy import scrub
 
 from .fields import to_utc
 from .throttling import AnonymousRateThrottle
@@ -49,27 +55,12 @@ OPEN = (
 CLOSED = (Complaint.Status.CLOSED, Complaint.Status.CANCELLED, Complaint.Status.DUPLICATE)
 LIVE = Assignment.ACTIVE_STATUSES
 
-_PHONE = re.compile(r"(?<!\d)(?:\+?66[\s.-]?|0)\d(?:[\s.-]?\d){7,8}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
 
 class Open311Error(Exception):
     def __init__(self, code: int, description: str):
         super().__init__(description)
         self.code = code
         self.description = description
-
-
-def scrub(text: str, complainant_name: str) -> str:
-    """Remove personal data someone may have typed into a public free-text field."""
-    text = _PHONE.sub("[เบอร์โทรถูกซ่อน]", text or "")
-    text = _EMAIL.sub("[อีเมลถูกซ่อน]", text)
-    name = (complainant_name or "").strip()
-    if name:
-        for part in sorted({name, *name.split()}, key=len, reverse=True):
-            if len(part) >= 2:
-                text = text.replace(part, "[ชื่อถูกซ่อน]")
-    return text
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -83,6 +74,7 @@ COMPLAINT_FIELDS = (
     "reference",
     "status",
     "description",
+    "public_description",
     "address",
     "landmark",
     "received_at",
@@ -94,7 +86,17 @@ COMPLAINT_FIELDS = (
     "category__name_th",
     "subdistrict__postal_codes",
 )
-ASSIGNMENT_FIELDS = ("complaint_id", "resolve_due_at", "result_note", "resolved_at", "dispatched_at", "agency__name_th")
+ASSIGNMENT_FIELDS = (
+    "id",
+    "complaint_id",
+    "agency_id",
+    "resolve_due_at",
+    "result_note",
+    "resolved_at",
+    "dispatched_at",
+    "acknowledged_by_name",
+    "agency__name_th",
+)
 
 
 def service_requests(queryset) -> list[dict]:
@@ -107,24 +109,46 @@ def service_requests(queryset) -> list[dict]:
         .values(*ASSIGNMENT_FIELDS)
     ):
         live[a["complaint_id"]].append(a)
+    assignments = list(chain.from_iterable(live.values()))
+    # People whose names must not be published: the agencies' coordinators (and their LINE names).
+    people: dict[int, list[str]] = defaultdict(list)
+    for agency_id, name, line_name in Coordinator.objects.filter(
+        agency_id__in={a["agency_id"] for a in assignments}
+    ).values_list("agency_id", "name", "line_display_name"):
+        people[agency_id] += [name, line_name]
+    # A result reported by nobody we know (an unbound LINE group member) carries only that
+    # member's display name as its note: never publish it.
+    anonymous = set(
+        TimelineEntry.objects.filter(
+            assignment_id__in=[a["id"] for a in assignments if a["result_note"]],
+            kind__in=(TimelineEntry.Kind.RESOLVED, TimelineEntry.Kind.MADE_SAFE),
+            actor_user__isnull=True,
+            actor_coordinator__isnull=True,
+        ).values_list("assignment_id", "text")
+    )
+    for a in assignments:
+        if (a["id"], a["result_note"]) in anonymous:
+            a["result_note"] = ""
+        a["names"] = [a["acknowledged_by_name"], *people[a["agency_id"]]]
     first_photo: dict[int, str] = {}
     for p in (
         Photo.objects.filter(complaint_id__in=ids)
+        .exclude(public_image="")
         .order_by("complaint_id", "created_at", "id")
-        .values("complaint_id", "image")
+        .values("complaint_id", "public_image")
     ):
-        first_photo.setdefault(p["complaint_id"], p["image"])
+        first_photo.setdefault(p["complaint_id"], p["public_image"])
     return [_service_request(row, live[row["id"]], first_photo.get(row["id"])) for row in rows]
 
 
 def _media_url(name: str | None) -> str:
     if not name:
         return ""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + Photo._meta.get_field("image").storage.url(name)
+    return settings.PUBLIC_BASE_URL.rstrip("/") + Photo._meta.get_field("public_image").storage.url(name)
 
 
 def _service_request(row: dict, live: list[dict], photo: str | None) -> dict:
-    name = row["complainant_name"]
+    names = [row["complainant_name"], *chain.from_iterable(a["names"] for a in live)]
     deadlines = [a["resolve_due_at"] for a in live if a["resolve_due_at"]]
     notes = [
         a["result_note"] for a in sorted(live, key=lambda a: a["resolved_at"] or a["dispatched_at"]) if a["result_note"]
@@ -138,22 +162,27 @@ def _service_request(row: dict, live: list[dict], photo: str | None) -> dict:
     return {
         "service_request_id": row["reference"],
         "status": "closed" if row["status"] in CLOSED else "open",
-        "status_notes": scrub(notes[-1], name) if notes else "",
+        "status_notes": scrub(notes[-1], names) if notes else "",
         "service_name": row["category__name_th"],
         "service_code": row["category__code"],
-        "description": scrub(row["description"], name),
+        "description": public_description(row, names),
         "agency_responsible": ", ".join(a["agency__name_th"] for a in live),
         "service_notice": "",
         "requested_datetime": _iso(row["received_at"]),
         "updated_datetime": _iso(row["updated_at"]),
         "expected_datetime": _iso(max(deadlines)) if deadlines else None,
-        "address": scrub(address, name),
+        "address": scrub(address, names),
         "address_id": "",
         "zipcode": postal.split(",")[0].strip(),
         "lat": float(row["lat"]) if row["lat"] is not None else None,
         "long": float(row["lng"]) if row["lng"] is not None else None,
         "media_url": _media_url(photo),
     }
+
+
+def public_description(row: dict, names: list[str]) -> str:
+    """The officer's public text if there is one, else the description; scrubbed either way."""
+    return scrub(row["public_description"] or row["description"], names)
 
 
 def service(category: Category) -> dict:

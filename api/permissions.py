@@ -8,6 +8,8 @@ supervisors hold.
 
 from rest_framework import permissions
 
+from agencies.visibility import can_see_line_ids
+
 
 class RolePermissions(permissions.DjangoModelPermissions):
     perms_map = {
@@ -29,5 +31,5 @@ class RolePermissions(permissions.DjangoModelPermissions):
 
 
 def is_supervisor_like(user) -> bool:
-    """Who may see coordinators' LINE ids: those who may change coordinators (supervisors)."""
-    return bool(user and user.is_authenticated and user.has_perm("agencies.change_coordinator"))
+    """Who may see coordinators' LINE ids: the one rule in agencies/visibility.py."""
+    return can_see_line_ids(user)

@@ -17,7 +17,9 @@ from rest_framework import serializers
 
 from agencies.models import Agency, District, Subdistrict
 from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
+from complaints.photos import MAX_BYTES
 from complaints.pii import can_see_pii, mask_name, mask_phone
+from privacy.access import record as record_pii
 
 from .fields import CodeRelatedField
 
@@ -168,6 +170,13 @@ class ComplaintDetailSerializer(ComplaintSerializer):
         fields = [*ComplaintSerializer.Meta.fields, "duplicate_of", "photos", "timeline"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and self._sees_pii() and (instance.complainant_name or instance.complainant_phone):
+            record_pii(request, action="view", channel="api", complaint=instance)
+        return data
+
 
 # --- inputs ------------------------------------------------------------------------
 
@@ -275,17 +284,26 @@ class ProgressSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000, validators=[_not_blank])
 
 
+def _small_enough(upload) -> None:
+    """By the declared size, before the view reads the file (a 200 MB body is not read)."""
+    if getattr(upload, "size", 0) > MAX_BYTES:
+        raise serializers.ValidationError(_("รูปภาพใหญ่เกิน 10 MB"))
+
+
 class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     photos = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=False), required=False, max_length=10, default=list
+        child=serializers.FileField(allow_empty_file=False, validators=[_small_enough]),
+        required=False,
+        max_length=10,
+        default=list,
     )
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
 
 
 class PhotoUploadSerializer(serializers.Serializer):
-    image = serializers.FileField(allow_empty_file=False)
+    image = serializers.FileField(allow_empty_file=False, validators=[_small_enough])
     stage = serializers.ChoiceField(choices=Photo.Stage.choices, default=Photo.Stage.BEFORE)
     assignment = serializers.IntegerField(min_value=1, max_value=2**62, required=False, allow_null=True)
     lat = coordinate(90)

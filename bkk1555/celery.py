@@ -56,6 +56,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
         "options": {"queue": "default", "expires": 3600},
     },
+    # PDPA retention, in bounded batches; idempotent (what is done is not found again).
+    "retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+        "options": {"queue": "default", "expires": 3600},
+    },
 }
 
 

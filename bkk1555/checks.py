@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+DEMO_SECRET_KEY = "insecure-local-only-key-change-me-in-production"
+
 
 @register(Tags.security, deploy=True)
 def line_settings(app_configs, **kwargs):
@@ -24,6 +26,32 @@ def line_settings(app_configs, **kwargs):
                 id="bkk1555.E003",
             )
         )
-    if settings.SECRET_KEY.startswith("insecure-"):
-        errors.append(Error("SECRET_KEY is the local default", id="bkk1555.E004"))
+    if settings.SECRET_KEY.startswith("insecure-") or settings.SECRET_KEY == DEMO_SECRET_KEY:
+        errors.append(
+            Error(
+                "SECRET_KEY is the local/demo default",
+                hint="Set SECRET_KEY to 50+ random characters, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(64))'.",
+                id="bkk1555.E004",
+            )
+        )
+    if settings.DEMO_MODE:
+        errors.append(
+            Error(
+                "DEMO_MODE is on",
+                hint="DEMO_MODE serves the LINE simulator and a public channel secret and token: never in production.",
+                id="bkk1555.E005",
+            )
+        )
+    public = {settings.DEMO_LINE_CHANNEL_SECRET, settings.DEMO_LINE_CHANNEL_ACCESS_TOKEN}
+    if {settings.LINE_CHANNEL_SECRET, settings.LINE_CHANNEL_ACCESS_TOKEN} & public:
+        errors.append(Error("The LINE channel secret or token is the public demo value", id="bkk1555.E006"))
+    if settings.LINE_API_BASE or settings.LINE_DATA_API_BASE:
+        errors.append(
+            Error(
+                "LINE_API_BASE / LINE_DATA_API_BASE are set",
+                hint="They point the LINE client at a stub or the simulator; leave them empty in production.",
+                id="bkk1555.E007",
+            )
+        )
     return errors

@@ -9,6 +9,7 @@ system checks in bkk1555/checks.py).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str
@@ -42,12 +43,15 @@ INSTALLED_APPS = [
     "line_oa",
     "reports",
     "api",
+    "privacy",
     "drf_spectacular_sidecar",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "bkk1555.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bkk1555.middleware.ThaiFirstLocaleMiddleware",
@@ -139,16 +143,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Photo originals (with EXIF) and staff thumbnails: outside MEDIA_ROOT, never served as
+# open files; complaints/media.py serves them to signed-in staff only.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+PRIVATE_MEDIA_URL = "/media/private/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
-# Admin login failures are rate-limited per user name and address.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Admin login failures are counted per user name from any address (a distributed guess at
+# one account) and per address across user names (password spraying); either reaching the
+# limit locks for the cool-off time.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "bkk1555.security.client_ip"
 
 # --- Redis and Celery --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -221,9 +232,17 @@ WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
 WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 
+# --- Retention (PDPA; privacy/retention.py, daily beat task) -------------------
+RETENTION_COMPLAINANT_DAYS = env_int("RETENTION_COMPLAINANT_DAYS", 730)  # after the case ended
+RETENTION_PHOTO_ORIGINAL_DAYS = env_int("RETENTION_PHOTO_ORIGINAL_DAYS", 730)  # after the case ended
+RETENTION_WEBHOOK_DAYS = env_int("RETENTION_WEBHOOK_DAYS", 90)  # raw LINE webhook bodies
+
 # --- LINE ---------------------------------------------------------------------
 LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET", "")
 LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN", "")
+# Public in this repository: the deploy checks refuse them (bkk1555/checks.py).
+DEMO_LINE_CHANNEL_SECRET = "demo-channel-secret-1555"
+DEMO_LINE_CHANNEL_ACCESS_TOKEN = "demo-channel-access-token-1555"
 # Only for tests and the local simulator: production leaves these empty so the
 # SDK talks to api.line.me / api-data.line.me.
 LINE_API_BASE = env_str("LINE_API_BASE", "")
@@ -246,18 +265,23 @@ if DEMO_MODE and not LINE_API_BASE:
     # `make demo` needs no LINE account: the simulator's fake LINE API is served by
     # this same Django process (line_oa/simulator.py), with a demo channel.
     LINE_API_BASE = PUBLIC_BASE_URL.rstrip("/") + "/line/simulator/api"
-    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or "demo-channel-secret-1555"
-    LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or "demo-channel-access-token-1555"
+    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or DEMO_LINE_CHANNEL_SECRET
+    LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or DEMO_LINE_CHANNEL_ACCESS_TOKEN
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first, so an unauthenticated call gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermissions"],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ReferencePagination",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
@@ -272,6 +296,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 20)  # per address
 SPECTACULAR_SETTINGS = {
     "TITLE": "bkk1555 API",
     "DESCRIPTION": "Bangkok 1555 complaint dispatch and follow-up. Token auth (`Authorization: Token …`) for "
@@ -351,6 +376,53 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SESSION_COOKIE_HTTPONLY = True
+# --- Transport and browser security ----------------------------------------------
+# Production is the deployment whose PUBLIC_BASE_URL is https (a deploy check insists):
+# then every setting below defaults to its secure value; each can still be set by name.
+_HTTPS = PUBLIC_BASE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+# The load balancer's health probe may speak plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# nginx in front terminates TLS and sets X-Forwarded-Proto (deploy/). Only trust the
+# header behind such a proxy: without one a client could claim https itself.
+if env_bool("SECURE_PROXY_SSL_HEADER", _HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the proxy every request comes from it: count the client's address, the one
+    # nginx appended to X-Forwarded-For (bkk1555/security.py), for logins and throttles.
+    REST_FRAMEWORK["NUM_PROXIES"] = 1
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files or with the
+# response's nonce; the two inline handlers the pages use (`this.form.submit()` on month
+# and coordinator pickers, `window.print()`) are allowed by hash. Styles may be inline
+# (the admin and the simulator's Flex rendering use style attributes). OSM tiles for the
+# reports map. Redoc builds its worker from a blob.
+CSP_INLINE_HANDLERS = [
+    "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",  # this.form.submit()
+    "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",  # window.print()
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "'unsafe-hashes'", *CSP_INLINE_HANDLERS],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", "https://tile.openstreetmap.org"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
+
+from complaints import media
 
 from . import metrics, views
 
@@ -21,8 +21,7 @@ urlpatterns = [
     path("line/", include("line_oa.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("api.open311_urls")),
+    # Always routed: originals and LINE files need the role check (nginx may serve /media/public/ itself).
+    path("media/private/<path:path>", media.private_media, name="private_media"),
+    path("media/<path:path>", media.media, name="media"),
 ]
-
-if settings.DEBUG or settings.DEMO_MODE:
-    # Production serves media from the web server or object storage.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -245,6 +245,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
                 },
             ),
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
+            (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
             (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
@@ -319,7 +320,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
         if change:
             # Only the descriptive fields the officer changed: status and deadlines
             # belong to the workflow and may have moved since the page was loaded.
-            fields = [f for f in form.changed_data if f in workflow.DETAIL_FIELDS]
+            fields = [f for f in form.changed_data if f in workflow.EDITABLE_FIELDS]
             if fields:
                 workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
             return

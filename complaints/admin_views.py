@@ -4,6 +4,8 @@ calls the workflow; a refusal comes back as the workflow's Thai message."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -15,13 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Coordinator
+from privacy.access import record as record_pii
 
 from . import workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
 from .models import Assignment, Complaint
+from .pii import can_see_pii
 
 A = Assignment.Status
+PII_FIELDS = ("complainant_name", "complainant_phone")
+PHONE_SEARCH_RE = re.compile(r"^[\d\s+-]{3,}$")  # the console searches phones for these terms
 PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
 
 
@@ -64,7 +70,28 @@ class ComplaintViewsMixin:
     def _case_url(self, complaint) -> str:
         return reverse("admin:complaints_complaint_change", args=[complaint.pk])
 
+    # --- personal data: who may filter by it, and every read on record ----------------------
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # `?complainant_phone__startswith=08` would be a digit-by-digit oracle for a role that
+        # only sees masked phones: URL filters on the complainant need the PII permission.
+        if lookup.split("__")[0] in PII_FIELDS and not can_see_pii(getattr(request, "user", None)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        if can_see_pii(request.user):
+            term = request.GET.get("q", "").strip()
+            lookups = [f"{k}={v}" for k, v in request.GET.items() if k.split("__")[0] in PII_FIELDS]
+            if lookups or (term and PHONE_SEARCH_RE.match(term)):
+                record_pii(request, action="search", channel="admin", query="; ".join([term, *lookups]).strip("; "))
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and can_see_pii(request.user) and str(object_id).isdigit():
+            complaint = Complaint.objects.filter(pk=int(object_id)).only("id", "reference").first()
+            if complaint is not None:
+                record_pii(request, action="view", channel="admin", complaint=complaint)
         extra = {"note_form": NoteForm(), "can_dispatch": self.has_dispatch_permission(request)}
         extra.update(
             can_verify=self.has_verify_permission(request),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 
 from .models import Assignment, Complaint, Photo
+from .photos import MAX_BYTES
 
 
 class ComplaintForm(forms.ModelForm):
@@ -18,6 +19,7 @@ class ComplaintForm(forms.ModelForm):
             "channel",
             "category",
             "description",
+            "public_description",
             "address",
             "landmark",
             "district",
@@ -77,6 +79,13 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("บันทึก"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     photo = forms.FileField(label=_("แนบรูปภาพ"), required=False)
     stage = forms.ChoiceField(label=_("ขั้นตอนของรูป"), choices=Photo.Stage.choices, initial=Photo.Stage.BEFORE)
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_BYTES:
+            # Refused by its declared size: the admin view reads it only after this.
+            raise forms.ValidationError(_("รูปภาพใหญ่เกิน 10 MB"))
+        return photo
 
     def clean(self):
         data = super().clean()

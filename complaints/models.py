@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Coordinator, District, Subdistrict
 
 from . import rules
+from .storage import private_storage
 
 
 class Category(models.Model):
@@ -140,6 +141,14 @@ class Complaint(models.Model):
     )
     is_best = models.BooleanField(_("BEST"), default=False, editable=False)
     description = models.TextField(_("รายละเอียด"))
+    public_description = models.TextField(
+        _("รายละเอียดที่เผยแพร่"),
+        blank=True,
+        help_text=_(
+            "ข้อความที่ Open311 และหน้าติดตามเรื่องสาธารณะแสดง เว้นว่าง = รายละเอียดที่ซ่อนข้อมูลส่วนบุคคลโดยอัตโนมัติ "
+            "(ข้อความที่แก้ไขก็ผ่านการซ่อนข้อมูลส่วนบุคคลอีกครั้งก่อนเผยแพร่)"
+        ),
+    )
     address = models.CharField(_("สถานที่/ที่อยู่"), max_length=500, blank=True)
     landmark = models.CharField(_("จุดสังเกต"), max_length=300, blank=True)
     district = models.ForeignKey(
@@ -408,6 +417,10 @@ def _thumb_path(instance: "Photo", filename: str) -> str:
     return f"thumbs/{instance.sha256[:2]}/{instance.sha256}.jpg"
 
 
+def _public_path(instance: "Photo", filename: str) -> str:
+    return f"public/{instance.sha256[:2]}/{instance.sha256}.jpg"
+
+
 class Photo(models.Model):
     class Stage(models.TextChoices):
         BEFORE = "before", _("ก่อนดำเนินการ")
@@ -417,8 +430,15 @@ class Photo(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
     assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
     stage = models.CharField(_("ขั้นตอน"), max_length=10, choices=Stage.choices, default=Stage.BEFORE)
-    image = models.ImageField(_("รูปภาพ"), upload_to=_photo_path)
-    thumbnail = models.ImageField(_("รูปย่อ"), upload_to=_thumb_path)
+    # The original as received, EXIF and all: private storage, staff only (complaints/media.py).
+    image = models.ImageField(_("รูปภาพต้นฉบับ"), upload_to=_photo_path, storage=private_storage)
+    thumbnail = models.ImageField(_("รูปย่อ"), upload_to=_thumb_path, storage=private_storage)
+    # Re-encoded without any metadata: the only file the public and LINE get.
+    public_image = models.ImageField(_("รูปสำหรับเผยแพร่"), upload_to=_public_path, blank=True)
+    # What the fake-fix guard and the officer need from the original's EXIF, kept as fields.
+    taken_at = models.DateTimeField(_("เวลาที่ถ่าย (EXIF)"), null=True, blank=True)
+    exif_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    exif_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     sha256 = models.CharField(max_length=64, db_index=True)
     phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, db_index=True)
     width = models.PositiveIntegerField(default=0)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+from decimal import Decimal
 
 import imagehash
 from django.core.files.base import ContentFile
@@ -27,31 +28,121 @@ from .errors import InvalidImage
 from .models import Assignment, Complaint, Photo
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# Pixel caps, from what a phone camera produces. A baseline JPEG is decoded with
+# libjpeg's DCT scaling (Image.draft) straight to about the derivative's size, so a
+# 50 MP photo (48/50 MP sensors in full-resolution mode) costs a few tens of MB.
+# Other formats (PNG, WebP, GIF, progressive JPEG) are decoded whole: 12.6 MP
+# (4096 x 3072, more than any phone screenshot) keeps one decode near 50-100 MB.
+# A 154 KB 6300 x 6300 PNG used to take ~460 MB; it is now refused before decoding.
+MAX_PIXELS = 50_000_000
+MAX_PIXELS_FULL_DECODE = 12_600_000
+# Pillow's own guard as a last line, for any other code path that opens an image.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+WORKING_SIZE = 2048  # longest side kept in memory after decoding
+# JPEG DCT scaling keeps at least this on both sides: a 50 MP (8160 x 6120) photo decodes
+# at 1/4 (2040 x 1530, 9 MB), a 12 MP one at 1/2 (2000 x 1500).
+DRAFT_SIZE = (1024, 1024)
+PUBLIC_SIZE = (1600, 1600)
 THUMB_SIZE = (480, 480)
 NEAR_SITE_METRES = 300
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "HEIF": "heic", "MPO": "jpg"}
 
+def _too_big() -> InvalidImage:
+    return InvalidImage(errors.IMAGE_TOO_LARGE, mb=MAX_BYTES // (1024 * 1024))
+
+
+def check_upload_size(upload) -> None:
+    """Refuse an uploaded file by its size before anyone reads it into memory."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise _too_big()
+
+
+def read_upload(upload) -> bytes:
+    """The bytes of an uploaded file, at most MAX_BYTES: the declared size is checked
+    first and the read is bounded, so a 200 MB body never sits in memory whole."""
+    check_upload_size(upload)
+    upload.seek(0)
+    content = upload.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise _too_big()
+    return content
+
+
+def validate_image(content: bytes) -> str:
+    """Pillow's name for the format of a usable image (e.g. "JPEG"); InvalidImage otherwise."""
+    image = _open(content)
+    return "JPEG" if image.format == "MPO" else image.format
+
 
 def _open(content: bytes) -> Image.Image:
+    """Decode an uploaded image with bounded memory; the result is at most WORKING_SIZE on its longest side."""
     if not content:
         raise InvalidImage(errors.IMAGE_EMPTY)
     if len(content) > MAX_BYTES:
-        raise InvalidImage(errors.IMAGE_TOO_LARGE, mb=MAX_BYTES // (1024 * 1024))
+        raise _too_big()
     try:
         probe = Image.open(io.BytesIO(content))
+        if probe.format not in FORMATS:
+            raise InvalidImage(errors.IMAGE_FORMAT)
+        pixels = probe.width * probe.height
+        full_decode = probe.format not in ("JPEG", "MPO") or bool(probe.info.get("progressive"))
+        if pixels > MAX_PIXELS or (full_decode and pixels > MAX_PIXELS_FULL_DECODE):
+            raise InvalidImage(errors.IMAGE_TOO_MANY_PIXELS)
         probe.verify()
         image = Image.open(io.BytesIO(content))
-        if image.width * image.height > MAX_PIXELS:
-            raise InvalidImage(errors.IMAGE_TOO_MANY_PIXELS)
+        if not full_decode:
+            image.draft("RGB", DRAFT_SIZE)
         image.load()
+        if max(image.size) > WORKING_SIZE:
+            image.thumbnail((WORKING_SIZE, WORKING_SIZE))
     except InvalidImage:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise InvalidImage(errors.IMAGE_BROKEN) from exc
-    if image.format not in FORMATS:
-        raise InvalidImage(errors.IMAGE_FORMAT)
+    image.original_size = probe.size  # type: ignore[attr-defined]
     return image
+
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATETIME_ORIGINAL, _DATETIME = 36867, 306
+
+
+def _exif_facts(image: Image.Image) -> dict:
+    """Capture time and GPS position from the EXIF, for the guard; the rest of the EXIF is dropped."""
+    facts: dict = {}
+    try:
+        exif = image.getexif()
+        raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+        if isinstance(raw, str):
+            taken = dt.datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 - made aware below
+            facts["taken_at"] = timezone.make_aware(taken)  # phone clocks in Bangkok: local time
+        gps = exif.get_ifd(_GPS_IFD)
+        if gps.get(2) and gps.get(4):
+
+            def degrees(value, ref) -> float:
+                d, m, s_ = (float(x) for x in value)
+                out = d + m / 60 + s_ / 3600
+                return -out if ref in ("S", "W") else out
+
+            lat, lng = degrees(gps[2], gps.get(1)), degrees(gps[4], gps.get(3))
+            if -90 <= lat <= 90 and -180 <= lng <= 180:
+                facts["exif_lat"] = round(Decimal(str(lat)), 6)
+                facts["exif_lng"] = round(Decimal(str(lng)), 6)
+    except Exception:  # noqa: BLE001 - broken EXIF is common and never a reason to refuse a photo
+        pass
+    return facts
+
+
+def _jpeg(image: Image.Image, size: tuple[int, int], quality: int) -> bytes:
+    """Re-encode without any metadata: no EXIF, XMP, ICC or comments survive."""
+    copy = image.copy()
+    copy.thumbnail(size)
+    # Pillow writes a JPEG comment, XMP and ICC profile from `info` unless told otherwise.
+    copy.info = {}
+    buf = io.BytesIO()
+    copy.save(buf, "JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
 
 
 def distance_metres(lat1, lng1, lat2, lng2) -> float:
@@ -121,7 +212,7 @@ def store_photo(
     lat=None,
     lng=None,
     at: dt.datetime | None = None,
-) -> Photo:
+) -> tuple[Photo, tuple[int, int] | None]:
     """Validate and store a photo of the case, judged by the fake-fix guard. Returns the photo
     and the (photo id, complaint id) it repeats, if any. The timeline entry is the workflow's
     (`workflow.add_photo`), which is what every entry point calls.
@@ -129,26 +220,29 @@ def store_photo(
     Raises InvalidImage for anything that is not a usable picture; nothing is stored then."""
     actor = as_actor(by)
     image = _open(content)
+    ext = FORMATS[image.format]
     sha256 = hashlib.sha256(content).hexdigest()
+    facts = _exif_facts(image)
     upright = ImageOps.exif_transpose(image).convert("RGB")
+    width, height = image.original_size
+    if (upright.width > upright.height) != (width > height):  # rotated by its EXIF orientation
+        width, height = height, width
+    del image
     phash = str(imagehash.phash(upright))
     similar = None
     flags: list[str] = []
     if stage == Photo.Stage.AFTER:  # the fake-fix guard looks at result photos only
         similar = similar_photo(complaint=complaint, sha256=sha256, phash=phash)
         flags = (["reused"] if similar else []) + location_flags(complaint=complaint, lat=lat, lng=lng)
-    thumb = upright.copy()
-    thumb.thumbnail(THUMB_SIZE)
-    buf = io.BytesIO()
-    thumb.save(buf, "JPEG", quality=80)
     photo = Photo(
         complaint=complaint,
         assignment=assignment,
         stage=stage,
         sha256=sha256,
         phash=phash,
-        width=upright.width,
-        height=upright.height,
+        width=width,
+        height=height,
+        **facts,
         lat=lat,
         lng=lng,
         flags=flags,
@@ -156,8 +250,9 @@ def store_photo(
         uploaded_by_user=actor.user,
         uploaded_by_coordinator=actor.coordinator,
     )
-    photo.image.save(f"{sha256}.{FORMATS[image.format]}", ContentFile(content), save=False)
-    photo.thumbnail.save(f"{sha256}.jpg", ContentFile(buf.getvalue()), save=False)
+    photo.image.save(f"{sha256}.{ext}", ContentFile(content), save=False)
+    photo.thumbnail.save(f"{sha256}.jpg", ContentFile(_jpeg(upright, THUMB_SIZE, 80)), save=False)
+    photo.public_image.save(f"{sha256}.jpg", ContentFile(_jpeg(upright, PUBLIC_SIZE, 85)), save=False)
     photo.save()
     return photo, similar
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from agencies.visibility import can_see_line_ids, mask_line_id
 from bkk1555.thaidate import thai_datetime
 
 from . import inbox, limits, tasks_webhook
@@ -187,7 +188,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
     list_display = ("unread_mark", "created_at", "chat_link", "agency", "direction", "short_text")
     list_display_links = None
     list_filter = (UnreadFilter, "direction", "agency")
-    search_fields = ("text", "sender_name", "chat_id")
+    search_fields = ("text", "sender_name")
     list_select_related = ("agency", "coordinator")
 
     def has_add_permission(self, request):
@@ -206,7 +207,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("ผู้ส่ง/ห้องแชต"))
     def chat_link(self, obj):
         url = reverse("admin:line_oa_inbox_conversation", args=[obj.chat_id])
-        return format_html('<a href="{}">{}</a>', url, obj.sender_name or obj.chat_id)
+        return format_html('<a href="{}">{}</a>', url, obj.sender_name or mask_line_id(obj.chat_id))
 
     @admin.display(description=_("ข้อความ"))
     def short_text(self, obj):
@@ -238,13 +239,14 @@ class InboxMessageAdmin(admin.ModelAdmin):
                 self.message_user(request, _("ส่งคำตอบแล้ว"), messages.SUCCESS)
                 return redirect(request.path)
         thread.filter(direction=InboxMessage.Direction.IN, read_at__isnull=True).update(read_at=timezone.now())
+        shown_id = chat_id if can_see_line_ids(request.user) else mask_line_id(chat_id)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("ข้อความ LINE: %(who)s") % {"who": first.sender_name or chat_id},
+            "title": _("ข้อความ LINE: %(who)s") % {"who": first.sender_name or shown_id},
             "opts": self.model._meta,
             "thread": list(thread.order_by("created_at", "id"))[-200:],
             "form": form,
-            "chat_id": chat_id,
+            "chat_id": shown_id,
             "first": first,
         }
         return TemplateResponse(request, "admin/line_oa/inbox_conversation.html", context)

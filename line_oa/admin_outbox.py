@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agencies.visibility import can_see_line_ids, mask_line_id
 from bkk1555 import roles
 from bkk1555.thaidate import thai_month
 
@@ -90,6 +91,19 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_reference=F("assignment__complaint__reference"))
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not can_see_line_ids(request.user):  # the API's rule: LINE ids for supervisors only
+            fields = ["masked_to" if f == "to" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "masked_to")
+
+    @admin.display(description=_("ผู้รับ"))
+    def masked_to(self, obj):
+        return ", ".join(mask_line_id(t) for t in (obj.to or []))
 
     @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
     def reference(self, obj):

@@ -59,6 +59,7 @@ def create_code(
 
 LINK_ATTEMPTS = 5
 LINK_WINDOW = dt.timedelta(minutes=15)
+LINK_ATTEMPTS_ALL_USERS_PER_MINUTE = 30
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,25 @@ def _attempts(key: str, now) -> int:
     return LinkAttempt.objects.filter(line_user_id=key, created_at__gte=now - LINK_WINDOW).count()
 
 
+def rate_limited(key: str) -> bool:
+    """Per LINE user, and across all of them: many accounts must not guess in parallel."""
+    now = timezone.now()
+    return (
+        _attempts(key, now) >= LINK_ATTEMPTS
+        or LinkAttempt.objects.filter(created_at__gte=now - dt.timedelta(minutes=1)).count()
+        >= LINK_ATTEMPTS_ALL_USERS_PER_MINUTE
+    )
+
+
+def is_live_code(key: str, code: str) -> bool:
+    """A bound sender typed something code-like: is it a real code? Their guesses count too,
+    and past the limit the answer is no — the question must not be an unlimited oracle."""
+    live = not rate_limited(key) and LinkCode.objects.filter(code=code).exists()
+    if not live:
+        LinkAttempt.objects.create(line_user_id=key, text=code[:64])
+    return live
+
+
 def redeem(*, code: str, source_type: str, chat_id: str, user_id: str, name: Callable[[], str]) -> Redeemed:
     """Bind the LINE user (1:1 chat) or group to the code's coordinator or agency, once.
 
@@ -82,7 +102,7 @@ def redeem(*, code: str, source_type: str, chat_id: str, user_id: str, name: Cal
     name or group name (an HTTP call, made only when a binding really happens)."""
     key = user_id or chat_id
     now = timezone.now()
-    if _attempts(key, now) >= LINK_ATTEMPTS:
+    if rate_limited(key):
         return Redeemed("too_many")
     link = LinkCode.objects.select_related("coordinator", "agency").filter(code=code).first()
     problem = None

@@ -19,6 +19,7 @@ from django.urls import reverse
 from bkk1555.thaidate import thai_datetime
 from complaints import notify
 from complaints.models import Assignment, Photo
+from complaints.privacy import scrub
 
 from . import limits
 
@@ -124,7 +125,8 @@ def dispatch_bubble(assignment: Assignment) -> dict:
         {"type": "text", "text": c.category.name_th, "weight": "bold", "size": "lg", "wrap": True},
         _row("เลขที่เรื่อง", c.reference),
         _row("สถานที่", _truncate(_place(assignment), 300)),
-        _row("รายละเอียด", _truncate(c.description, 500)),
+        # A group card is read by everyone in the agency's LINE group: never the complainant's details.
+        _row("รายละเอียด", _truncate(scrub(c.description, [c.complainant_name]), 500)),
         _row("ส่งต่อถึง", assignment.agency.name_th),
     ]
     if deadlines:

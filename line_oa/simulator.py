@@ -17,13 +17,16 @@ replies as SimulatorMessage rows and serves uploaded photos as message content.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import secrets
 import time
 import uuid
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -34,7 +37,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.csrf import csrf_exempt
 
 from agencies.models import Agency, Coordinator
+from complaints.errors import InvalidImage
 from complaints.models import Assignment
+from complaints.photos import read_upload, validate_image
 
 from .fake_api import UUID_RE, sent_messages, validate_request
 from .models import Conversation, SimulatorContent, SimulatorMessage
@@ -50,6 +55,49 @@ def enabled() -> bool:
 def _guard() -> None:
     if not enabled():
         raise Http404("the simulator exists only in DEBUG or DEMO_MODE")
+
+
+# Who may play a coordinator: the centre's officers and supervisors (they dispatch). Not
+# executives: a chat line shows a complainant's name and phone, and a tap acknowledges.
+SIMULATOR_PERMISSION = "complaints.dispatch_complaint"
+
+
+def simulator_user_required(view):
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        _guard()
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_active and user.is_staff and user.has_perm(SIMULATOR_PERMISSION)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _from_this_machine(request: HttpRequest) -> bool:
+    """The fake LINE API is called by our own LINE client inside this demo, over loopback.
+
+    The demo's token is public (it is in the source), so the token alone proves nothing."""
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+# Served back with a fixed type: a browser must never get HTML or SVG from here.
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def _binary(item: SimulatorContent) -> HttpResponse:
+    content_type = item.content_type if item.content_type in CONTENT_TYPES.values() else "application/octet-stream"
+    response = HttpResponse(bytes(item.content), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if content_type == "application/octet-stream":
+        response["Content-Disposition"] = "attachment"
+    return response
 
 
 # --- the fake LINE Messaging API ----------------------------------------------------------
@@ -80,7 +128,11 @@ def reply_token_for(chat_id: str) -> str:
 @csrf_exempt
 def api(request: HttpRequest, rest: str) -> HttpResponse:
     _guard()
-    if request.headers.get("Authorization") != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
+    if not _from_this_machine(request):
+        return _json(403, {"message": "The simulator's LINE API answers only this machine's LINE client"})
+    if not secrets.compare_digest(
+        request.headers.get("Authorization", ""), f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}"
+    ):
         return _json(401, {"message": "Authentication failed"})
     path_ = "/" + API_PREFIX + rest
     request_id = str(uuid.uuid4())
@@ -120,7 +172,7 @@ def api(request: HttpRequest, rest: str) -> HttpResponse:
         item = SimulatorContent.objects.filter(message_id=parts[1]).first()
         if item is None:
             return _json(404, {"message": "Not found"})
-        return HttpResponse(bytes(item.content), content_type=item.content_type)
+        return _binary(item)
     if parts[:1] == ["profile"] and len(parts) == 2:
         c = Coordinator.objects.filter(line_user_id=parts[1]).first()
         name = (c.line_display_name or c.name) if c else f"ผู้ใช้ LINE {parts[1][-4:]}"
@@ -312,7 +364,7 @@ def _thread(chat_id: str, csrf: str) -> list[dict]:
     ]
 
 
-@staff_member_required
+@simulator_user_required
 def page(request: HttpRequest) -> HttpResponse:
     _guard()
     coordinator, chat_id, source = _pick(request)
@@ -365,11 +417,16 @@ def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
         display = request.POST.get("display", "").strip()
         incoming = {"type": "text", "text": display} if display else None
     elif op == "photo" and request.FILES.get("photo"):
-        upload = request.FILES["photo"]
+        try:
+            data = read_upload(request.FILES["photo"])
+            kind = validate_image(data)
+        except InvalidImage:
+            return
+        if kind not in CONTENT_TYPES:
+            return
         mid = _message_id()
-        SimulatorContent.objects.create(
-            message_id=mid, content=upload.read(), content_type=upload.content_type or "application/octet-stream"
-        )
+        # The type is the one Pillow found, never the browser's claim (text/html ran script here).
+        SimulatorContent.objects.create(message_id=mid, content=data, content_type=CONTENT_TYPES[kind])
         event = _event(
             "message", source, chat_id, message={"type": "image", "id": mid, "contentProvider": {"type": "line"}}
         )
@@ -398,13 +455,12 @@ def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
     deliver(event)
 
 
-@staff_member_required
+@simulator_user_required
 def content(request: HttpRequest, message_id: str) -> HttpResponse:
-    _guard()
     item = SimulatorContent.objects.filter(message_id=message_id).first()
     if item is None:
         raise Http404
-    return HttpResponse(bytes(item.content), content_type=item.content_type)
+    return _binary(item)
 
 
 urlpatterns = [

@@ -22,9 +22,10 @@ def _photo(token: str) -> Photo:
 
 
 def photo(request: HttpRequest, token: str) -> FileResponse:
-    """The full photo, for a valid, unexpired signed token (LINE fetches it without a login)."""
+    """The photo for a valid, unexpired signed token (LINE fetches it without a login): the
+    re-encoded public derivative, never the original with its EXIF."""
     p = _photo(token)
-    response = FileResponse(p.image.open("rb"))
+    response = FileResponse((p.public_image or p.thumbnail).open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

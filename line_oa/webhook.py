@@ -19,7 +19,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +29,31 @@ from .models import WebhookEvent
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+# A signed body can still be absurd (a leaked secret, the public demo secret). LINE sends
+# a handful of events per request; 10,000 tiny ones took 3.3 s to store on SQLite and
+# held a worker for minutes, so a body with more is refused. LINE's events nest about
+# six levels deep.
+MAX_EVENTS = 200
+MAX_DEPTH = 32
+# Event times LINE can send: milliseconds between 2000 and 2100.
+_MIN_TS, _MAX_TS = 946_684_800_000, 4_102_444_800_000
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: PostgreSQL's jsonb refuses them anyway
+
+
+def _too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 def sign_body(body: bytes, secret: str | None = None) -> str:
@@ -54,7 +79,8 @@ def _row(event: dict, now: dt.datetime) -> WebhookEvent:
         # Not in today's LINE, but never lose or double an event over it.
         event_id = "sha-" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:60]
     ts = event.get("timestamp")
-    event_time = dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC) if isinstance(ts, int | float) else None
+    ok = isinstance(ts, int | float) and not isinstance(ts, bool) and _MIN_TS <= ts <= _MAX_TS
+    event_time = dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC) if ok else None
     context = event.get("deliveryContext") if isinstance(event.get("deliveryContext"), dict) else {}
     return WebhookEvent(
         webhook_event_id=event_id[:64],
@@ -92,15 +118,20 @@ def webhook(request: HttpRequest) -> HttpResponse:
         log.warning("LINE webhook: missing or wrong signature from %s", request.META.get("REMOTE_ADDR"))
         return HttpResponse(status=403)
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_no_constants)
         events = data["events"]
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise TypeError("events is not a list of objects")
-    except (ValueError, KeyError, TypeError):
+        if len(events) > MAX_EVENTS or _too_deep(events):
+            raise ValueError("too many events or nested too deep")
+    except (ValueError, KeyError, TypeError, RecursionError):
         return HttpResponse(status=400)
     if events:
         now = timezone.now()
-        new_ids = store([_row(e, now) for e in events])
+        try:
+            new_ids = store([_row(e, now) for e in events])
+        except DataError:  # e.g. a \u0000 that PostgreSQL's jsonb cannot hold
+            return HttpResponse(status=400)
         if new_ids:
             # Publish once the answer is on its way: LINE's clock stops at the response,
             # and rows whose publish never happened are re-queued by the sweep.

@@ -157,10 +157,19 @@ def test_cursor_pagination_walks_every_case_once(officer_api, world):
     assert pages == 4 and len(seen) == len(set(seen)) == 4
 
 
-def test_a_garbled_cursor_is_a_404_in_the_error_shape(officer_api, world):
-    response = officer_api.get(LIST, {"cursor": "not-a-cursor"})
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+@pytest.mark.parametrize(
+    "cursor",
+    # garbled; base64 of "p=notadate", "p=2026-13-45T99:99", "p=<NUL>", "o=-5"
+    ["not-a-cursor", "cD1ub3RhZGF0ZQ==", "cD0yMDI2LTEzLTQ1VDk5Ojk5", "cD0A", "bz0tNQ=="],
+)
+def test_a_cursor_that_is_not_a_position_is_a_400_in_the_error_shape(officer_api, world, cursor):
+    response = officer_api.get(LIST, {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["error"]["fields"]
+
+
+def test_a_huge_cursor_offset_is_capped_not_an_error(officer_api, world):
+    assert officer_api.get(LIST, {"cursor": "bz05OTk5OTk5OTk5OTk5OTk5OTk5OQ=="}).status_code == 200
 
 
 def test_query_count_does_not_grow_with_page_size(officer_api, world, django_assert_max_num_queries, best_category):

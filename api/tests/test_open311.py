@@ -77,7 +77,7 @@ def test_requests_json_uses_the_spec_fields_and_types(anon, resolved_case):
     assert dt.datetime.fromisoformat(item["expected_datetime"]) == due.replace(microsecond=0)
     assert item["requested_datetime"].endswith("+07:00")
     first_photo = resolved_case.photos.order_by("created_at", "id").first()
-    assert item["media_url"] == "https://1555.example.go.th" + first_photo.image.url
+    assert item["media_url"] == "https://1555.example.go.th" + first_photo.public_image.url
     assert item["lat"] == pytest.approx(13.73) and item["long"] == pytest.approx(100.54)
 
 

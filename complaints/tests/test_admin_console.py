@@ -194,7 +194,7 @@ def test_case_page_shows_map_photos_assignments_and_timeline_oldest_first(client
     html = client.get(change_url(case)).content.decode()
     assert "openstreetmap.org/?mlat=13.730000&amp;mlon=100.540000" in html
     assert "google.com/maps?q=13.730000,100.540000" in html
-    assert "/media/thumbs/" in html
+    assert "/media/private/thumbs/" in html
     assert "ส่งต่อแล้ว รอรับเรื่อง" in html
     assert html.index("รับเรื่อง</td>") < html.index("ส่งต่อหน่วยงาน</td>") < html.index("โทรแจ้งผู้ร้องแล้ว")
 

@@ -30,11 +30,12 @@ from .evidence import (
     record_location,
     resolve_with_photos,
 )
-from .intake import DETAIL_FIELDS, edit_details, receive, suggested_agencies
+from .intake import DETAIL_FIELDS, EDITABLE_FIELDS, edit_details, receive, suggested_agencies
 from .review import accept, end_case, plan_permanent_fix, result_flags, result_photos, send_back, verify
 
 __all__ = [
     "DETAIL_FIELDS",
+    "EDITABLE_FIELDS",
     "Actor",
     "accept",
     "end_case",

@@ -29,6 +29,8 @@ DETAIL_FIELDS = (
     "complainant_name",
     "complainant_phone",
 )
+# What an officer may correct later: the details, and the public text Open311 and the public page show.
+EDITABLE_FIELDS = (*DETAIL_FIELDS, "public_description")
 
 
 def _check_place(district: District | None, subdistrict: Subdistrict | None) -> District | None:
@@ -89,7 +91,7 @@ def receive(
 def edit_details(*, complaint: Complaint, by, changes: dict) -> list[str]:
     """Correct descriptive fields (never status or deadlines, which may have moved since the
     officer opened the page). Returns the fields changed; the timeline names them."""
-    unknown = set(changes) - set(DETAIL_FIELDS)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not descriptive fields: {sorted(unknown)}")
     complaint = lock_complaint(complaint)

@@ -14,7 +14,6 @@ from complaints import workflow
 from complaints.errors import WorkflowError
 
 from .. import client, inbox, linking, messages, richmenu
-from ..models import LinkCode
 from . import context, replies
 from .context import Mode
 
@@ -98,7 +97,7 @@ def on_text(event, sender, interceptors: list[TextFn]) -> bool:
     unbound = (sender.source_type == "user" and sender.coordinator is None) or (
         sender.in_group and sender.group_agency is None
     )
-    if code and (unbound or LinkCode.objects.filter(code=code).exists()):
+    if code and (unbound or linking.is_live_code(sender.user_id or sender.chat_id, code)):
         _link(event, sender, code)
         return True
     if not sender.is_known:
@@ -115,7 +114,7 @@ def on_text(event, sender, interceptors: list[TextFn]) -> bool:
                 replies.send(event, sender, out)
                 return True
     conv = context.conversation(sender)
-    assignment = context.active_assignment(conv, Mode.REJECT)
+    assignment = context.active_assignment(conv, Mode.REJECT, sender)
     if assignment is not None and (text in LIST_COMMANDS or text in CANCEL_WORDS):
         # A menu word or ยกเลิก is not a reason: a mistaken "not ours" tap must not reject the case.
         context.close_context(conv)
@@ -135,7 +134,7 @@ def on_text(event, sender, interceptors: list[TextFn]) -> bool:
     if text in LIST_COMMANDS:
         replies.send(event, sender, context.choose_case(sender, replies.OPEN_WORK))
         return True
-    assignment = context.active_assignment(conv, Mode.REPORT)
+    assignment = context.active_assignment(conv, Mode.REPORT, sender)
     if assignment is not None and assignment.is_open:
         try:
             workflow.report_progress(assignment=assignment, by=sender.actor_for(assignment), text=text)

@@ -46,10 +46,16 @@ def close_context(conv: Conversation) -> None:
     conv.save()
 
 
-def active_assignment(conv: Conversation, mode: str) -> Assignment | None:
+def active_assignment(conv: Conversation, mode: str, sender=None) -> Assignment | None:
+    """The assignment of the open context — re-authorised at every message: a coordinator moved
+    to another agency (or a group unbound) since it opened can no longer finish the old action."""
     if conv.mode != mode or conv.assignment_id is None:
         return None
-    return Assignment.objects.select_related("complaint__category", "agency").get(pk=conv.assignment_id)
+    assignment = Assignment.objects.select_related("complaint__category", "agency").get(pk=conv.assignment_id)
+    if sender is not None and not sender.may_act_on(assignment):
+        close_context(conv)
+        return None
+    return assignment
 
 
 def open_assignments(sender) -> list[Assignment]:

@@ -78,7 +78,7 @@ def on_media(event, sender) -> bool:
         kind == "file" and not str(message.get("fileName", "")).lower().endswith(IMAGE_EXTENSIONS)
     ):
         conv = context.conversation(sender)
-        assignment = context.active_assignment(conv, Mode.REPORT)
+        assignment = context.active_assignment(conv, Mode.REPORT, sender)
         if kind != "audio" and assignment is not None and assignment.is_open:
             line = _attach_file(sender, assignment, message)
             context.touch(conv)
@@ -88,7 +88,7 @@ def on_media(event, sender) -> bool:
         replies.send(event, sender, replies.t(replies.FILE_TO_INBOX))
         return True
     conv = context.conversation(sender)
-    assignment = context.active_assignment(conv, Mode.REPORT)
+    assignment = context.active_assignment(conv, Mode.REPORT, sender)
     image_set = message.get("imageSet") or {}
     last_of_set = not image_set or image_set.get("index") == image_set.get("total")
     if assignment is None or not assignment.is_open:
@@ -121,7 +121,7 @@ def on_location(event, sender) -> bool:
     conv = context.conversation(sender)
     conv.lat, conv.lng = lat, lng
     conv.save(update_fields=["lat", "lng"])
-    assignment = context.active_assignment(conv, Mode.REPORT)
+    assignment = context.active_assignment(conv, Mode.REPORT, sender)
     if assignment is None or not assignment.is_open:
         replies.send(event, sender, context.choose_case(sender, replies.LOCATION_RECEIVED))
         return True
