@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from complaints import workflow
-from complaints.workflow import add_photo
 from complaints.privacy import normalise
+from complaints.workflow import add_photo
 from testing.factories import make_complaint
 from testing.images import jpeg_with_exif
 
