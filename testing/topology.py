@@ -219,24 +219,22 @@ class Topology:
         env = self.env(
             WEB_BIND=f"127.0.0.1:{port}",
             DRAIN_FILE=str(self.dir / f"drain-web{n}"),
-            PROMETHEUS_MULTIPROC_DIR=str(self._fresh_dir(f"metrics-web{n}")),
+            PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()),
         )
         return self.spawn(f"web{n}", [str(DEPLOY / "bin" / "web")], env)
 
     def start_worker(self, name: str, queues: str) -> subprocess.Popen:
-        env = self.env(
-            WORKER_QUEUES=queues, WORKER_NAME=name, PROMETHEUS_MULTIPROC_DIR=str(self._fresh_dir(f"metrics-{name}"))
-        )
+        env = self.env(WORKER_QUEUES=queues, WORKER_NAME=name, PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()))
         return self.spawn(name, [str(DEPLOY / "bin" / "worker")], env)
 
     def start_beat(self, n: int) -> subprocess.Popen:
         env = self.env(BEAT_SCHEDULE_FILE=str(self.dir / f"beat{n}-schedule"))
         return self.spawn(f"beat{n}", [str(DEPLOY / "bin" / "beat")], env)
 
-    def _fresh_dir(self, name: str) -> Path:
-        path = self.dir / name
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir()
+    def _metrics_dir(self) -> Path:
+        """One prometheus_client multiprocess directory for every process, as on a real machine."""
+        path = self.dir / "metrics"
+        path.mkdir(exist_ok=True)
         return path
 
     def manage(self, *args: str, stdin: str | None = None, timeout: float = 300) -> str:
@@ -254,6 +252,21 @@ class Topology:
         return out.stdout
 
     # --- PostgreSQL ----------------------------------------------------------------------------
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) of every process group we started, children included, now."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        groups = {proc.pid: name for name, proc in self.procs.items()}
+        out: dict[str, float] = {}
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pgid = int(fields[2])
+            if pgid in groups:
+                out[groups[pgid]] = out.get(groups[pgid], 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        return out
+
     def _as_postgres(self, argv: list[str], *, check: bool = True, timeout: float = 120):
         if os.geteuid() == 0:
             argv = ["runuser", "-u", "postgres", "--", *argv]
@@ -456,7 +469,7 @@ from testing.factories import CategoryFactory, CoordinatorFactory, DistrictOffic
 AGENCIES = {agencies}
 officer = make_user("storm-officer", OFFICER)
 token = Token.objects.create(user=officer)
-best = CategoryFactory(best=True, code="STORM_BEST")
+best = CategoryFactory(best=True, code="STORM_BEST", sla_ack_minutes={ack_minutes})
 normal = CategoryFactory(code="STORM_NORMAL")
 out = {{"token": token.key, "categories": [best.code, normal.code], "agencies": []}}
 for n in range(AGENCIES):

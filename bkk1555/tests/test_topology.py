@@ -38,7 +38,7 @@ def topo():
     workdir = Path(tempfile.mkdtemp(prefix="bkk1555-topology-"))
     topo = topology.Topology(workdir, stub=stub)
     try:
-        topo.start(topology.SETUP.format(agencies=6))
+        topo.start(topology.SETUP.format(agencies=6, ack_minutes=15))
         yield topo
     finally:
         topo.stop()
