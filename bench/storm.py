@@ -259,6 +259,11 @@ def main() -> None:
             "officer_intake_dispatch_p95": percentile([s for _, s in officer_ms], 95),
             "officer_intake_dispatch_max_during_freeze": max(during_freeze) if during_freeze else None,
             "faults": faults,
+            "restarts": [
+                (round(at - time.time() + (time.monotonic() - t0), 1), name, planned)
+                for at, name, planned in topo.restarts
+            ],
+            "unplanned_exits": topo.unplanned_exits(),
             "cpu_seconds": cpu,
             "wall_s": round(time.monotonic() - t0, 1),
         }

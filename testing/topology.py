@@ -13,7 +13,8 @@ What runs, each as its own process (all on 127.0.0.1, ports picked free):
   that does not answer for 1 s is failed over);
 - nginx from deploy/nginx/bkk1555.conf.template in front of `webs` gunicorn nodes
   (deploy/bin/web), workers for the queues `line` and `default` (deploy/bin/worker) and
-  `beats` beat processes under the leader lock (deploy/bin/beat);
+  `beats` beat processes under the leader lock (deploy/bin/beat) — restarted 2 s after they
+  exit, as the systemd units' Restart=always does (`restarts` records each, planned or not);
 - the LINE stub (testing/line_stub.py) in the caller's process.
 
 Everything is bounded: each wait has a deadline, each process is killed on stop(). Use
@@ -31,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -115,6 +117,12 @@ class Topology:
         self.logs: dict[str, Path] = {}
         self.db = "bkk1555"
         self.setup: dict = {}
+        # Like systemd's Restart=always, RestartSec=2 (deploy/systemd/): web, workers and beats come back.
+        self.supervised: set[str] = set()
+        self.killed_pids: set[int] = set()
+        self.restarts: list[tuple[float, str, bool]] = []  # (when, name, planned: we had killed it)
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
 
     # --- life cycle ----------------------------------------------------------------------------
     def __enter__(self):
@@ -135,8 +143,30 @@ class Topology:
         for i in range(self.beats):
             self.start_beat(i + 1)
         wait_for(lambda: self.http("/healthz/ready")[0] == 200, timeout=60, what="nginx → web /healthz/ready")
+        threading.Thread(target=self._supervise, name="topology-supervisor", daemon=True).start()
+
+    def _supervise(self) -> None:
+        exited_at: dict[str, float] = {}
+        while not self._stopping.wait(0.5):
+            for name in sorted(self.supervised):
+                proc = self.procs.get(name)
+                if proc is None or proc.poll() is None:
+                    exited_at.pop(name, None)
+                    continue
+                first = exited_at.setdefault(name, time.monotonic())
+                if time.monotonic() - first >= 2 and not self._stopping.is_set():
+                    with self._lock:
+                        if self.procs[name] is proc:
+                            planned = proc.pid in self.killed_pids
+                            self.restarts.append((time.time(), name, planned))
+                            self.restart(name)
+                    exited_at.pop(name, None)
+
+    def unplanned_exits(self) -> list[str]:
+        return [name for _, name, planned in self.restarts if not planned]
 
     def stop(self) -> None:
+        self._stopping.set()
         for name in list(self.procs)[::-1]:
             self.kill(name, signal.SIGKILL)
         for data in ("pg-replica", "pg-primary"):
@@ -201,13 +231,19 @@ class Topology:
         return proc
 
     def restart(self, name: str) -> subprocess.Popen:
-        argv, env, cwd = self.specs[name]
-        return self.spawn(name, argv, env, cwd)
+        """Start it again unless it runs (the supervisor may have been first)."""
+        with self._lock:
+            proc = self.procs.get(name)
+            if proc is not None and proc.poll() is None:
+                return proc
+            argv, env, cwd = self.specs[name]
+            return self.spawn(name, argv, env, cwd)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.procs.get(name)
         if proc is None or proc.poll() is not None:
             return
+        self.killed_pids.add(proc.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)  # the whole group: gunicorn's and celery's children too
         if sig in (signal.SIGKILL, signal.SIGTERM):
@@ -221,14 +257,17 @@ class Topology:
             DRAIN_FILE=str(self.dir / f"drain-web{n}"),
             PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()),
         )
+        self.supervised.add(f"web{n}")
         return self.spawn(f"web{n}", [str(DEPLOY / "bin" / "web")], env)
 
     def start_worker(self, name: str, queues: str) -> subprocess.Popen:
         env = self.env(WORKER_QUEUES=queues, WORKER_NAME=name, PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()))
+        self.supervised.add(name)
         return self.spawn(name, [str(DEPLOY / "bin" / "worker")], env)
 
     def start_beat(self, n: int) -> subprocess.Popen:
         env = self.env(BEAT_SCHEDULE_FILE=str(self.dir / f"beat{n}-schedule"))
+        self.supervised.add(f"beat{n}")
         return self.spawn(f"beat{n}", [str(DEPLOY / "bin" / "beat")], env)
 
     def _metrics_dir(self) -> Path:
