@@ -346,6 +346,10 @@ if NUM_PROXIES:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Served over https (PUBLIC_BASE_URL says so): cookies only over https, HSTS when asked.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", PUBLIC_BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # /metrics (Prometheus): answered only with `Authorization: Bearer <METRICS_TOKEN>`; unset → 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # /healthz/ready answers 503 while this file exists, so the balancer takes the node out before it stops.

@@ -125,6 +125,50 @@ class Storm:
                 raise RuntimeError("webhook never answered 200")
             time.sleep(0.5)
 
+    def _event(self, kind: str, line_user_id: str, **body) -> dict:
+        event = {
+            "type": kind,
+            "mode": "active",
+            "timestamp": int(time.time() * 1000),
+            "source": {"type": "user", "userId": line_user_id},
+            "webhookEventId": "01" + uuid.uuid4().hex[:24].upper(),
+            "deliveryContext": {"isRedelivery": False},
+            "replyToken": uuid.uuid4().hex,
+        }
+        event.update(body)
+        return event
+
+    def coordinator_reports(self, assignment_id: int, line_user_id: str, photo: bytes) -> None:
+        """รายงานผล, a photo (LINE content), the location, เสร็จสิ้น — in one webhook body, in order."""
+        message_id = str(700000000000000000 + assignment_id)
+        self.topo.stub.add_content(message_id, photo)
+        events = [
+            self._event("postback", line_user_id, postback={"data": f"action=report&a={assignment_id}"}),
+            self._event(
+                "message",
+                line_user_id,
+                message={
+                    "type": "image",
+                    "id": message_id,
+                    "quoteToken": uuid.uuid4().hex,
+                    "contentProvider": {"type": "line"},
+                },
+            ),
+            self._event(
+                "message",
+                line_user_id,
+                message={
+                    "type": "location",
+                    "id": str(int(message_id) + 1),
+                    "latitude": 13.756,
+                    "longitude": 100.502,
+                    "address": "กรุงเทพฯ",
+                },
+            ),
+            self._event("postback", line_user_id, postback={"data": f"action=done&a={assignment_id}"}),
+        ]
+        self.post_events(events)
+
     def acknowledge_all(self, *, threads: int = 4) -> None:
         rows = self.topo.sql(
             "SELECT a.id, ag.code FROM complaints_assignment a JOIN complaints_complaint c ON c.id = a.complaint_id "
@@ -211,6 +255,12 @@ class Storm:
             "JOIN complaints_complaint c ON c.id = a.complaint_id WHERE c.external_ref LIKE %s AND t.kind = 'acknowledged'",
             like,
         )[0][0]
+        resolved = sql(
+            "SELECT count(*) FROM complaints_assignment a JOIN complaints_complaint c ON c.id = a.complaint_id "
+            "WHERE c.external_ref LIKE %s AND a.status IN ('resolved', 'verified')",
+            like,
+        )[0][0]
+        reminders = dict(sql("SELECT level, count(*) FROM complaints_reminder GROUP BY level"))
         acked = sql(
             "SELECT count(*) FROM complaints_assignment a JOIN complaints_complaint c ON c.id = a.complaint_id "
             "WHERE c.external_ref LIKE %s AND a.acknowledged_at IS NOT NULL",
@@ -240,6 +290,8 @@ class Storm:
             "ack_timeline_entries": acks,
             "assignments_acknowledged": acked,
             "reminders_doubled": reminders_doubled,
+            "reminders_by_level": reminders,
+            "assignments_resolved": resolved,
             "reply_tokens_reused": used_twice,
             "delivery_p50": percentile(delivery, 50),
             "delivery_p95": percentile(delivery, 95),

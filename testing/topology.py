@@ -13,7 +13,8 @@ What runs, each as its own process (all on 127.0.0.1, ports picked free):
   that does not answer for 1 s is failed over);
 - nginx from deploy/nginx/bkk1555.conf.template in front of `webs` gunicorn nodes
   (deploy/bin/web), workers for the queues `line` and `default` (deploy/bin/worker) and
-  `beats` beat processes under the leader lock (deploy/bin/beat);
+  `beats` beat processes under the leader lock (deploy/bin/beat) — restarted 2 s after they
+  exit, as the systemd units' Restart=always does (`restarts` records each, planned or not);
 - the LINE stub (testing/line_stub.py) in the caller's process.
 
 Everything is bounded: each wait has a deadline, each process is killed on stop(). Use
@@ -31,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -115,6 +117,12 @@ class Topology:
         self.logs: dict[str, Path] = {}
         self.db = "bkk1555"
         self.setup: dict = {}
+        # Like systemd's Restart=always, RestartSec=2 (deploy/systemd/): web, workers and beats come back.
+        self.supervised: set[str] = set()
+        self.killed_pids: set[int] = set()
+        self.restarts: list[tuple[float, str, bool]] = []  # (when, name, planned: we had killed it)
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
 
     # --- life cycle ----------------------------------------------------------------------------
     def __enter__(self):
@@ -135,8 +143,30 @@ class Topology:
         for i in range(self.beats):
             self.start_beat(i + 1)
         wait_for(lambda: self.http("/healthz/ready")[0] == 200, timeout=60, what="nginx → web /healthz/ready")
+        threading.Thread(target=self._supervise, name="topology-supervisor", daemon=True).start()
+
+    def _supervise(self) -> None:
+        exited_at: dict[str, float] = {}
+        while not self._stopping.wait(0.5):
+            for name in sorted(self.supervised):
+                proc = self.procs.get(name)
+                if proc is None or proc.poll() is None:
+                    exited_at.pop(name, None)
+                    continue
+                first = exited_at.setdefault(name, time.monotonic())
+                if time.monotonic() - first >= 2 and not self._stopping.is_set():
+                    with self._lock:
+                        if self.procs[name] is proc:
+                            planned = proc.pid in self.killed_pids
+                            self.restarts.append((time.time(), name, planned))
+                            self.restart(name)
+                    exited_at.pop(name, None)
+
+    def unplanned_exits(self) -> list[str]:
+        return [name for _, name, planned in self.restarts if not planned]
 
     def stop(self) -> None:
+        self._stopping.set()
         for name in list(self.procs)[::-1]:
             self.kill(name, signal.SIGKILL)
         for data in ("pg-replica", "pg-primary"):
@@ -201,13 +231,19 @@ class Topology:
         return proc
 
     def restart(self, name: str) -> subprocess.Popen:
-        argv, env, cwd = self.specs[name]
-        return self.spawn(name, argv, env, cwd)
+        """Start it again unless it runs (the supervisor may have been first)."""
+        with self._lock:
+            proc = self.procs.get(name)
+            if proc is not None and proc.poll() is None:
+                return proc
+            argv, env, cwd = self.specs[name]
+            return self.spawn(name, argv, env, cwd)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.procs.get(name)
         if proc is None or proc.poll() is not None:
             return
+        self.killed_pids.add(proc.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)  # the whole group: gunicorn's and celery's children too
         if sig in (signal.SIGKILL, signal.SIGTERM):
@@ -219,24 +255,25 @@ class Topology:
         env = self.env(
             WEB_BIND=f"127.0.0.1:{port}",
             DRAIN_FILE=str(self.dir / f"drain-web{n}"),
-            PROMETHEUS_MULTIPROC_DIR=str(self._fresh_dir(f"metrics-web{n}")),
+            PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()),
         )
+        self.supervised.add(f"web{n}")
         return self.spawn(f"web{n}", [str(DEPLOY / "bin" / "web")], env)
 
     def start_worker(self, name: str, queues: str) -> subprocess.Popen:
-        env = self.env(
-            WORKER_QUEUES=queues, WORKER_NAME=name, PROMETHEUS_MULTIPROC_DIR=str(self._fresh_dir(f"metrics-{name}"))
-        )
+        env = self.env(WORKER_QUEUES=queues, WORKER_NAME=name, PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir()))
+        self.supervised.add(name)
         return self.spawn(name, [str(DEPLOY / "bin" / "worker")], env)
 
     def start_beat(self, n: int) -> subprocess.Popen:
         env = self.env(BEAT_SCHEDULE_FILE=str(self.dir / f"beat{n}-schedule"))
+        self.supervised.add(f"beat{n}")
         return self.spawn(f"beat{n}", [str(DEPLOY / "bin" / "beat")], env)
 
-    def _fresh_dir(self, name: str) -> Path:
-        path = self.dir / name
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir()
+    def _metrics_dir(self) -> Path:
+        """One prometheus_client multiprocess directory for every process, as on a real machine."""
+        path = self.dir / "metrics"
+        path.mkdir(exist_ok=True)
         return path
 
     def manage(self, *args: str, stdin: str | None = None, timeout: float = 300) -> str:
@@ -254,6 +291,21 @@ class Topology:
         return out.stdout
 
     # --- PostgreSQL ----------------------------------------------------------------------------
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) of every process group we started, children included, now."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        groups = {proc.pid: name for name, proc in self.procs.items()}
+        out: dict[str, float] = {}
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pgid = int(fields[2])
+            if pgid in groups:
+                out[groups[pgid]] = out.get(groups[pgid], 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        return out
+
     def _as_postgres(self, argv: list[str], *, check: bool = True, timeout: float = 120):
         if os.geteuid() == 0:
             argv = ["runuser", "-u", "postgres", "--", *argv]
@@ -456,7 +508,7 @@ from testing.factories import CategoryFactory, CoordinatorFactory, DistrictOffic
 AGENCIES = {agencies}
 officer = make_user("storm-officer", OFFICER)
 token = Token.objects.create(user=officer)
-best = CategoryFactory(best=True, code="STORM_BEST")
+best = CategoryFactory(best=True, code="STORM_BEST", sla_ack_minutes={ack_minutes})
 normal = CategoryFactory(code="STORM_NORMAL")
 out = {{"token": token.key, "categories": [best.code, normal.code], "agencies": []}}
 for n in range(AGENCIES):

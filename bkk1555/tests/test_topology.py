@@ -38,7 +38,7 @@ def topo():
     workdir = Path(tempfile.mkdtemp(prefix="bkk1555-topology-"))
     topo = topology.Topology(workdir, stub=stub)
     try:
-        topo.start(topology.SETUP.format(agencies=6))
+        topo.start(topology.SETUP.format(agencies=6, ack_minutes=15))
         yield topo
     finally:
         topo.stop()
@@ -115,7 +115,9 @@ def test_the_topology_loses_and_doubles_nothing_under_faults(topo):
     faults["traffic_and_faults_s"] = time.monotonic() - started
     pages.join(timeout=60)
     result = storm.results()
-    print("topology storm:", result, faults)
+    # Processes that died on their own were restarted like systemd does (a kombu bug can end a worker
+    # when the Redis master goes away); they are reported, and nothing may be lost because of them.
+    print("topology storm:", result, faults, "unplanned exits:", topo.unplanned_exits())
 
     assert result["client_errors"] == []
     assert result["cases_lost"] == 0 and result["cases_stored"] == CASES == result["cases_distinct"]
