@@ -8,24 +8,9 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from bkk1555.safejson import refuse_constant, too_deep
+
 MAX_DEPTH = 20  # our request bodies nest three levels at most
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not allowed")
-
-
-def _depth_ok(value, limit: int) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
 
 
 class SafeJSONParser(JSONParser):
@@ -34,9 +19,9 @@ class SafeJSONParser(JSONParser):
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         try:
             raw = stream.read() if stream is not None else b""
-            data = json.loads(raw.decode(encoding), parse_constant=_no_constants)
+            data = json.loads(raw.decode(encoding), parse_constant=refuse_constant)
         except (ValueError, RecursionError, UnicodeDecodeError) as exc:
             raise ParseError("JSON parse error") from exc
-        if not _depth_ok(data, MAX_DEPTH):
+        if too_deep(data, MAX_DEPTH):
             raise ParseError("JSON nested too deep")
         return data

@@ -24,6 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from bkk1555.safejson import refuse_constant, too_deep
+
 from .models import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -37,23 +39,6 @@ MAX_EVENTS = 200
 MAX_DEPTH = 32
 # Event times LINE can send: milliseconds between 2000 and 2100.
 _MIN_TS, _MAX_TS = 946_684_800_000, 4_102_444_800_000
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: PostgreSQL's jsonb refuses them anyway
-
-
-def _too_deep(value, limit: int = MAX_DEPTH) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
 
 
 def sign_body(body: bytes, secret: str | None = None) -> str:
@@ -118,11 +103,11 @@ def webhook(request: HttpRequest) -> HttpResponse:
         log.warning("LINE webhook: missing or wrong signature from %s", request.META.get("REMOTE_ADDR"))
         return HttpResponse(status=403)
     try:
-        data = json.loads(body, parse_constant=_no_constants)
+        data = json.loads(body, parse_constant=refuse_constant)
         events = data["events"]
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise TypeError("events is not a list of objects")
-        if len(events) > MAX_EVENTS or _too_deep(events):
+        if len(events) > MAX_EVENTS or too_deep(events, MAX_DEPTH):
             raise ValueError("too many events or nested too deep")
     except (ValueError, KeyError, TypeError, RecursionError):
         return HttpResponse(status=400)

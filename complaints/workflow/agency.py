@@ -13,6 +13,16 @@ from ..sla import deadline
 from .core import A, K, atomic, check, lock_assignment, log, now_or, refresh_status, require_reason
 from .dispatch import _reject
 
+# What taking the case changes (acknowledge, or a first progress report).
+TAKEN_FIELDS = [
+    "status",
+    "acknowledged_at",
+    "acknowledged_by",
+    "acknowledged_by_name",
+    "escalation_level",
+    "updated_at",
+]
+
 
 def _take(assignment: Assignment, actor: Actor, name: str, now: dt.datetime) -> None:
     """Record who took the case for the agency (acknowledge, or a first progress report)."""
@@ -50,16 +60,7 @@ def acknowledge(*, assignment: Assignment, by, name: str = "", at: dt.datetime |
     assignment.status = A.ACKNOWLEDGED
     assignment.escalation_level = 0  # the stage that was late is done; the next one starts unescalated
     _take(assignment, actor, name, now)
-    assignment.save(
-        update_fields=[
-            "status",
-            "acknowledged_at",
-            "acknowledged_by",
-            "acknowledged_by_name",
-            "escalation_level",
-            "updated_at",
-        ]
-    )
+    assignment.save(update_fields=TAKEN_FIELDS)
     refresh_status(assignment.complaint, at=now)
     return assignment
 
@@ -77,16 +78,7 @@ def report_progress(*, assignment: Assignment, by, text: str, at: dt.datetime | 
     if assignment.status in (A.DISPATCHED, A.ACKNOWLEDGED):
         assignment.status = A.IN_PROGRESS
         assignment.escalation_level = 0
-        assignment.save(
-            update_fields=[
-                "status",
-                "acknowledged_at",
-                "acknowledged_by",
-                "acknowledged_by_name",
-                "escalation_level",
-                "updated_at",
-            ]
-        )
+        assignment.save(update_fields=TAKEN_FIELDS)
         refresh_status(assignment.complaint, at=now)
     return log(complaint=assignment.complaint, kind=K.PROGRESS, by=actor, assignment=assignment, text=text, at=now)
 

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from .. import errors, notify, rules
 from ..actor import as_actor
-from ..models import Assignment, Complaint, Reminder
+from ..models import Assignment, Complaint
 from ..sla import stage_deadlines
 from .core import (
     A,
     C,
     K,
     atomic,
+    back_to_work,
     check,
     check_case_open,
     finish_case,
@@ -80,30 +81,8 @@ def reopen(
     deadlines = stage_deadlines(complaint.category, now)
     for a in targets:
         a.complaint = complaint
-        # A hazard already made safe stays safe: only the repair is open again.
-        a.status = A.MADE_SAFE if a.made_safe_at else A.IN_PROGRESS
-        # The resolve deadline starts again, so its reminders may be sent again (history is in the timeline).
-        Reminder.objects.filter(assignment=a, stage=Reminder.Stage.RESOLVE).delete()
-        a.resolved_at = None
-        a.verified_at = None
-        a.resolve_due_at = deadlines["resolve_due_at"]
-        a.reopen_count += 1
-        a.rework_since = now
-        a.review_due_at = None
-        a.escalation_level = 0
-        a.save(
-            update_fields=[
-                "status",
-                "resolved_at",
-                "verified_at",
-                "resolve_due_at",
-                "reopen_count",
-                "rework_since",
-                "review_due_at",
-                "escalation_level",
-                "updated_at",
-            ]
-        )
+        # Unlike a send-back, a reopen starts the resolve deadline again.
+        back_to_work(a, resolve_due_at=deadlines["resolve_due_at"], reopen_count=a.reopen_count + 1, rework_since=now)
         log(complaint=complaint, kind=K.REOPENED, by=actor, assignment=a, text=reason, at=now)
         notify.assignment_changed(a, notify.REOPENED, reason)
     refresh_status(complaint, at=now)

@@ -14,7 +14,7 @@ from bkk1555.thaidate import be_year
 
 from .. import errors, notify, rules
 from ..actor import Actor, as_actor
-from ..models import Assignment, Complaint, ReferenceCounter, TimelineEntry
+from ..models import Assignment, Complaint, ReferenceCounter, Reminder, TimelineEntry
 
 atomic = transaction.atomic
 
@@ -174,3 +174,28 @@ def finish_case(
     complaint.outcome_note = reason
     complaint.save(update_fields=["status", "closed_at", "duplicate_of", "outcome", "outcome_note", "updated_at"])
     log(complaint=complaint, kind=kind, by=by, text=reason, data={"outcome": outcome, **(data or {})}, at=now)
+
+
+def back_to_work(assignment: Assignment, **fields) -> None:
+    """Resolved (or verified) work goes back to the agency — a send-back, a reopen, a plan: made
+    safe stays made safe, only the repair is open again; the review is off; the ladder of the
+    resolve and review stages may run again (what was sent stays on the timeline)."""
+    assignment.status = A.MADE_SAFE if (fields.get("made_safe_at") or assignment.made_safe_at) else A.IN_PROGRESS
+    assignment.resolved_at = None
+    assignment.verified_at = None
+    assignment.review_due_at = None
+    assignment.escalation_level = 0
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    assignment.save(
+        update_fields=[
+            "status",
+            "resolved_at",
+            "verified_at",
+            "review_due_at",
+            "escalation_level",
+            *fields,
+            "updated_at",
+        ]
+    )
+    Reminder.objects.filter(assignment=assignment, stage__in=[rules.Stage.RESOLVE, rules.Stage.REVIEW]).delete()

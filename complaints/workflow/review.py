@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .. import errors, notify, rules
 from ..actor import as_actor
-from ..models import Assignment, Complaint, Photo, Reminder
+from ..models import Assignment, Complaint, Photo
 from ..photos import FLAG_TEXT
 from ..sla import deadline
 from .core import (
@@ -18,6 +18,7 @@ from .core import (
     C,
     K,
     atomic,
+    back_to_work,
     check,
     check_case_open,
     finish_case,
@@ -112,25 +113,7 @@ def send_back(*, assignment: Assignment, by, reason: str, at=None) -> Assignment
     check("send_back", assignment, actor)
     now = now_or(at)
     refused = list(result_photos(assignment).order_by("-created_at").values_list("pk", flat=True)[:1])
-    assignment.status = A.MADE_SAFE if assignment.made_safe_at else A.IN_PROGRESS
-    assignment.resolved_at = None
-    assignment.review_due_at = None
-    assignment.sent_back_count += 1
-    assignment.rework_since = now
-    assignment.escalation_level = 0
-    assignment.save(
-        update_fields=[
-            "status",
-            "resolved_at",
-            "review_due_at",
-            "sent_back_count",
-            "rework_since",
-            "escalation_level",
-            "updated_at",
-        ]
-    )
-    # The ladder of a deadline already passed runs again for the rework (its history stays on the timeline).
-    Reminder.objects.filter(assignment=assignment, stage__in=[rules.Stage.RESOLVE, rules.Stage.REVIEW]).delete()
+    back_to_work(assignment, sent_back_count=assignment.sent_back_count + 1, rework_since=now)
     log(
         complaint=assignment.complaint,
         kind=K.SENT_BACK,
@@ -160,31 +143,15 @@ def plan_permanent_fix(
         raise errors.WorkflowError(errors.PLAN_DATE_REQUIRED)
     if reason not in rules.PlanReason.values:
         raise errors.reason_required("plan")
-    assignment.status = A.MADE_SAFE
-    assignment.made_safe_at = assignment.made_safe_at or now
-    assignment.resolved_at = None
-    assignment.review_due_at = None
-    assignment.planned_for = planned_for
-    assignment.plan_reason = reason
-    assignment.plan_note = note
-    end_of_day = dt.datetime.combine(planned_for, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
-    assignment.resolve_due_at = end_of_day
-    assignment.escalation_level = 0
-    assignment.save(
-        update_fields=[
-            "status",
-            "made_safe_at",
-            "resolved_at",
-            "review_due_at",
-            "planned_for",
-            "plan_reason",
-            "plan_note",
-            "resolve_due_at",
-            "escalation_level",
-            "updated_at",
-        ]
+    back_to_work(
+        assignment,
+        made_safe_at=assignment.made_safe_at or now,
+        planned_for=planned_for,
+        plan_reason=reason,
+        plan_note=note,
+        # The planned date is the new resolve deadline: the ladder wakes everyone when it passes.
+        resolve_due_at=dt.datetime.combine(planned_for, dt.time(23, 59), tzinfo=timezone.get_current_timezone()),
     )
-    Reminder.objects.filter(assignment=assignment, stage__in=[rules.Stage.RESOLVE, rules.Stage.REVIEW]).delete()
     log(
         complaint=assignment.complaint,
         kind=K.PLANNED,
