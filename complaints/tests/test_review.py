@@ -15,7 +15,7 @@ from testing.images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 A = Assignment.Status
-O = rules.Outcome
+Outcome = rules.Outcome
 
 
 def resolved(category, agency, by, *, located=True, seed=1):
@@ -34,7 +34,7 @@ def test_a_clean_result_is_accepted_and_the_case_closes_as_fixed(best_category, 
     assert a.review_due_at == a.resolved_at + dt.timedelta(minutes=120)  # BEST: the centre has two hours
     workflow.accept(assignment=a, by=officer)
     c = Complaint.objects.get(pk=a.complaint_id)
-    assert c.status == Complaint.Status.CLOSED and c.outcome == O.FIXED
+    assert c.status == Complaint.Status.CLOSED and c.outcome == Outcome.FIXED
 
 
 def test_a_flagged_result_needs_a_justification_kept_on_the_timeline(best_category, district_office, officer):
@@ -88,7 +88,7 @@ def test_a_planned_fix_stays_open_and_wakes_everyone_when_its_date_passes(best_c
     a.refresh_from_db()
     c = a.complaint
     c.refresh_from_db()
-    assert a.status == A.MADE_SAFE and a.planned_for == when and c.outcome == O.PLANNED
+    assert a.status == A.MADE_SAFE and a.planned_for == when and c.outcome == Outcome.PLANNED
     assert c.status != Complaint.Status.CLOSED
     late = a.resolve_due_at + dt.timedelta(minutes=1)
     assert Assignment.objects.overdue(late, "resolve").filter(pk=a.pk).exists()
@@ -100,7 +100,7 @@ def test_a_planned_fix_stays_open_and_wakes_everyone_when_its_date_passes(best_c
 
 @pytest.mark.parametrize(
     ("outcome", "status"),
-    [(O.OUTSIDE, "closed"), (O.NO_ACTION, "closed"), (O.WITHDRAWN, "cancelled"), (O.CANCELLED, "cancelled")],
+    [(Outcome.OUTSIDE, "closed"), (Outcome.NO_ACTION, "closed"), (Outcome.WITHDRAWN, "cancelled"), (Outcome.CANCELLED, "cancelled")],
 )
 def test_ending_without_a_fix_records_one_outcome(normal_category, district_office, officer, outcome, status):
     complaint = make_complaint(category=normal_category, district=district_office.district)
@@ -114,7 +114,7 @@ def test_ending_without_a_fix_records_one_outcome(normal_category, district_offi
 def test_fixed_cannot_be_chosen_by_hand_and_reopen_clears_the_outcome(best_category, district_office, officer):
     complaint = make_complaint(category=best_category, district=district_office.district)
     with pytest.raises(WorkflowError):
-        workflow.end_case(complaint=complaint, by=officer, outcome=O.FIXED, reason="x")
+        workflow.end_case(complaint=complaint, by=officer, outcome=Outcome.FIXED, reason="x")
     a = resolved(best_category, district_office, officer, seed=4)
     workflow.accept(assignment=a, by=officer)
     workflow.reopen(complaint=a.complaint, by=officer, reason="ผู้ร้องแจ้งว่ายังไม่ได้ซ่อม")
