@@ -626,7 +626,9 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic")
 def _attach_media(sender: Sender, conv: Conversation, assignment: Assignment, message_id: str) -> str:
     """Download one image and store it as a result photo. Returns a Thai line for the reply."""
     try:
-        content = client.get_content(message_id)
+        content = client.get_content(message_id, max_bytes=MAX_BYTES)  # streamed, cut off past the limit
+    except client.ContentTooLarge:
+        return "รูปภาพใหญ่เกิน 10 MB กรุณาส่งรูปที่เล็กลง"
     except client.LineError as exc:
         if exc.retryable:
             raise  # the event is marked failed; a supervisor can re-process it
@@ -672,7 +674,9 @@ def _attach_file(sender: Sender, assignment: Assignment, message: dict) -> str:
     if claimed is None:
         return "รองรับเฉพาะรูปภาพ วิดีโอ หรือไฟล์ PDF กรุณาส่งใหม่"
     try:
-        content = client.get_content(message.get("id"))
+        content = client.get_content(message.get("id"), max_bytes=FILE_MAX_BYTES)
+    except client.ContentTooLarge:
+        return "ไฟล์ใหญ่เกิน 50 MB กรุณาส่งไฟล์ที่เล็กลง"
     except client.LineError as exc:
         if exc.retryable:
             raise
