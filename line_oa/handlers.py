@@ -182,6 +182,10 @@ def _conversation(sender: Sender) -> Conversation:
     if conv.mode != Conversation.Mode.IDLE and conv.expires_at and conv.expires_at <= timezone.now():
         conv.mode, conv.assignment = Conversation.Mode.IDLE, None
         conv.save(update_fields=["mode", "assignment"])
+    if conv.assignment_id and not sender.may_act_on(conv.assignment):
+        # Re-authorised at every message: someone moved to another agency (or deactivated)
+        # cannot finish the old agency's report or rejection.
+        _close_context(conv)
     return conv
 
 
