@@ -105,6 +105,18 @@ class PhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _RecordedComplaintList(serializers.ListSerializer):
+    """A page of complaints shown with unmasked names and phones is one row in the PII access log."""
+
+    def to_representation(self, data):
+        items = super().to_representation(data)
+        request = self.context.get("request")
+        if request is not None and items and self.context.get("sees_pii"):
+            refs = [i.get("reference", "") for i in items]
+            record_pii(request, action="view", channel="api", query=f"list {len(refs)}: {refs[0]} … {refs[-1]}")
+        return items
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     """A complaint as listed: its case data, its assignments, no timeline."""
 
@@ -117,6 +129,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
 
     class Meta:
+        list_serializer_class = _RecordedComplaintList
         model = Complaint
         fields = [
             "id",
@@ -145,7 +158,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _sees_pii(self) -> bool:
-        if "sees_pii" not in self.context:
+        if "sees_pii" not in self.context:  # shared by the list serializer through the context
             request = self.context.get("request")
             self.context["sees_pii"] = can_see_pii(getattr(request, "user", None))
         return self.context["sees_pii"]

@@ -85,6 +85,9 @@ class ComplaintViewsMixin:
             lookups = [f"{k}={v}" for k, v in request.GET.items() if k.split("__")[0] in PII_FIELDS]
             if lookups or (term and PHONE_SEARCH_RE.match(term)):
                 record_pii(request, action="search", channel="admin", query="; ".join([term, *lookups]).strip("; "))
+            elif request.method == "GET":
+                # The list shows this role names and phones: one row per page seen.
+                record_pii(request, action="view", channel="admin", query="list " + request.GET.urlencode()[:180])
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -88,9 +88,13 @@ def _is_thai(ch: str) -> bool:
 # --- numbers ----------------------------------------------------------------------------
 
 # A run of digits with up to six separator characters between each pair.
-# Separators: anything but letters, Thai, commas and line breaks (dots, dashes, slashes,
-# brackets, middle dots, underscores …).
-_DIGIT_RUN = re.compile(r"\+?\d(?:(?:[^\w\u0e00-\u0e7f\n,]|_){0,6}\d)*")
+# Separators: anything but letters and Thai (dots, dashes, slashes, brackets, commas,
+# middle dots, underscores, line breaks …).
+_DIGIT_RUN = re.compile(r"\+?\d(?:(?:[^\w\u0e00-\u0e7f]|_){0,6}\d)*")
+# Two coordinates written as "13.756123, 100.501234": one run, but not a phone.
+_COORDINATES = re.compile(r"(?:[5-9]|1\d|2[01])\.\d{4,8}\s*,\s*(?:9[7-9]|10[0-6])\.\d{4,8}")
+# The letter O written for a zero inside a number ("O81-234-5678"): read as 0 for detection.
+_LETTER_O = re.compile(r"(?<=\d)[Oo]|[Oo](?=[\d\s\-.]{0,2}\d)")
 # A latitude or longitude in Thailand (5-21 N, 97-106 E) such as 100.501234: not a phone.
 _DECIMAL = re.compile(r"(?<!\d)(?:[5-9]|1\d|2[01]|9[7-9]|10[0-6])\.\d{4,8}(?!\d)")
 _REFERENCE = re.compile(r"(?<!\d)25\d\d-\d{6}(?!\d)")  # our case references stay readable
@@ -108,6 +112,8 @@ def thai_id_checksum_ok(digits: str) -> bool:
 
 def _number_spans(text: str) -> list[tuple[int, int, str]]:
     spans = []
+    # Same length, so every span found here is a span of the published text.
+    text = _LETTER_O.sub("0", text)
     references = [m.span() for m in _REFERENCE.finditer(text)]
     for m in _DIGIT_RUN.finditer(text):
         start, end = m.span()
@@ -115,8 +121,11 @@ def _number_spans(text: str) -> list[tuple[int, int, str]]:
         while end > start and not text[end - 1].isdigit():
             end -= 1
         digits = re.sub(r"\D", "", text[start:end])
-        if _DECIMAL.fullmatch(text[start:end]):
+        if _DECIMAL.fullmatch(text[start:end]) or _COORDINATES.fullmatch(text[start:end]):
             continue
+        groups = re.findall(r"\d+", text[start:end])
+        if len(groups) > 1 and all(re.fullmatch(r"(?:25[4-9]\d|19\d\d|20\d\d)", g) for g in groups):
+            continue  # a list of years: "2566, 2567, 2568"
         if any(rs <= start and end <= re_ for rs, re_ in references) and len(digits) == 10:
             continue
         if len(digits) == 13 and thai_id_checksum_ok(digits):
@@ -139,13 +148,15 @@ def _number_spans(text: str) -> list[tuple[int, int, str]]:
 # --- e-mail and LINE ------------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._+%\-]+\s*(?:\(at\)|\[at\]|\{at\})\s*[A-Za-z0-9\-]+"
-    r"(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|\s+dot\s+)\s*[A-Za-z0-9\-]+)*",
+    r"[A-Za-z0-9._+%\-]+\s*(?:\(at\)|\[at\]|\{at\}|แอท|\s+at\s+(?=\S+\s*(?:\.|\(dot\)|\[dot\]|ดอท|\s+dot\s+)))"
+    r"\s*[A-Za-z0-9\-]+"
+    r"(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\}|ดอท|\s+dot\s+)\s*[A-Za-z0-9\-]+)*",
     re.IGNORECASE,
 )
 _EMAIL_STRICT = re.compile(r"[A-Za-z0-9._+%\-]+\s*@\s*[A-Za-z0-9\-]+(?:\s*\.\s*[A-Za-z0-9\-]+)*")
 _LINE = re.compile(
-    r"(?:\bline\s*id\s*[:=\-]?|\bline\s*[:=]|\bline\s*(?=@)|ไลน์\s*(?:ไอดี)?|ไอดี\s*ไลน์|ไอดี|\bid\s*line)"
+    r"(?:\bline\s*id\s*[:=\-]?|\bline\s*[:=]|\bline\s*(?=@)|(?:แอด|add\s*)?ไลน์\s*(?:ไอดี)?|ไอดี\s*ไลน์|ไอดี|\bid\s*line"
+    r"|\badd\s*line\s*:?|\b(?:facebook|fb|ig|instagram|tiktok|twitter|x\.com/)\s*[:=/]?|เฟซบุ๊ก|เฟสบุ๊ค|เฟซ|ไอจี|ติ๊กต็อก)"
     r"\s*[:=\-]?\s*@?[A-Za-z0-9._\-]{2,}",
     re.IGNORECASE,
 )

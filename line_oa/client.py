@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import threading
 from functools import lru_cache
+from urllib.parse import quote
 
 import urllib3
 from django.conf import settings
@@ -110,6 +111,9 @@ def blob_api() -> MessagingApiBlob:
     return MessagingApiBlob(_clients()[1])
 
 
+DATA_API_HOST = "https://api-data.line.me"
+
+
 def _timeout() -> float:
     return settings.LINE_REQUEST_TIMEOUT
 
@@ -172,6 +176,11 @@ def _count(fn, status: str) -> None:
     LINE_ANSWERS.labels(getattr(fn, "__name__", "call").removesuffix("_with_http_info"), status).inc()
 
 
+class ContentTooLarge(LineError):
+    def __init__(self, message: str):
+        super().__init__(message, retryable=False)
+
+
 def _build(model, payload: dict):
     try:
         return model.from_dict(payload)
@@ -208,10 +217,51 @@ def reply(*, reply_token: str, messages: list[dict]) -> None:
     _call(messaging_api().reply_message_with_http_info, request, _preload_content=False)
 
 
-def get_content(message_id: str) -> bytes:
-    """Download the content (image, video, file) a user sent, via the blob API."""
-    data = _call(blob_api().get_message_content, message_id)
-    return bytes(data or b"")
+def get_content(message_id: str, *, max_bytes: int | None = None) -> bytes:
+    """Download the content (image, video, file) a user sent, via the blob API.
+
+    With `max_bytes`, the download is streamed and stops past the limit (ContentTooLarge):
+    the declared Content-Length is checked first, and a body that lies is cut off, so a
+    huge file never sits in a worker's memory whole."""
+    if max_bytes is None:
+        data = _call(blob_api().get_message_content, message_id)
+        return bytes(data or b"")
+    # The SDK reads a body whole even without preloading, so this one call streams through
+    # the SDK's own connection pool (same host settings, token and timeouts).
+    host = (settings.LINE_DATA_API_BASE or settings.LINE_API_BASE or DATA_API_HOST).rstrip("/")
+    url = f"{host}/v2/bot/message/{quote(str(message_id), safe='')}/content"
+    pool = _clients()[1].rest_client.pool_manager
+    try:
+        response = pool.request(
+            "GET",
+            url,
+            headers={"Authorization": f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}"},
+            preload_content=False,
+            timeout=_timeout(),
+            retries=False,
+        )
+    except (urllib3.exceptions.HTTPError, OSError, TimeoutError) as exc:
+        raise _translate(exc) from exc
+    try:
+        if not 200 <= response.status <= 299:
+            body = response.read(2000).decode("utf-8", "replace")
+            retryable = response.status >= 500 or response.status == 429
+            raise LineError(f"LINE {response.status}: {body[:300]}", status=response.status, body=body,
+                            request_id=_header(response.headers, "x-line-request-id"), retryable=retryable)
+        declared = _header(response.headers, "content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise ContentTooLarge(f"LINE content {message_id} is {declared} bytes")
+        chunks, size = [], 0
+        for chunk in response.stream(64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                raise ContentTooLarge(f"LINE content {message_id} is over {max_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except (urllib3.exceptions.HTTPError, OSError, TimeoutError) as exc:
+        raise _translate(exc) from exc
+    finally:
+        response.release_conn()
 
 
 def get_profile(user_id: str) -> dict:

@@ -176,9 +176,10 @@ def test_query_count_does_not_grow_with_page_size(officer_api, world, django_ass
     for i in range(20):
         c = make_complaint(category=best_category, lat=Decimal("13.7"), lng=Decimal("100.5"))
         workflow.add_note(complaint=c, by=None, text=f"n{i}")
-    # token+user, the role's permissions (user, group), the page, its assignments: 2 rows or 50 alike.
-    with django_assert_max_num_queries(5) as small:
+    # token+user, the role's permissions (user, group), the page, its assignments: 2 rows or 50 alike;
+    # plus the PII access log's one row per page (an INSERT; in a test's transaction also its savepoint).
+    with django_assert_max_num_queries(8) as small:
         officer_api.get(LIST, {"page_size": 2})
-    with django_assert_max_num_queries(5) as large:
+    with django_assert_max_num_queries(8) as large:
         officer_api.get(LIST, {"page_size": 50})
     assert len(small.captured_queries) == len(large.captured_queries)

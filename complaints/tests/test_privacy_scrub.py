@@ -108,7 +108,8 @@ def contacts(draw) -> tuple[str, str]:
     user = draw(st.from_regex(r"[a-z][a-z0-9_.]{3,10}[a-z0-9]", fullmatch=True))
     form = draw(st.sampled_from([
         "{u}@gmail.com", "{u}@gmail", "{u}@hotmail.co.th", "{u} @ gmail.com", "{u}@mail", "{u}(at)gmail(dot)com",
-        "{u} [at] yahoo [dot] com", "@{u}", "line id: {u}", "Line ID {u}", "LINE:{u}", "line @{u}", "ไลน์ {u}",
+        "{u} [at] yahoo [dot] com", "{u} แอท gmail ดอท com", "{u} at gmail dot com", "@{u}", "แอดไลน์ {u}",
+        "fb: {u}", "Facebook {u}", "IG: {u}", "line id: {u}", "Line ID {u}", "LINE:{u}", "line @{u}", "ไลน์ {u}",
         "ไลน์ไอดี {u}", "ไอดีไลน์: {u}", "ID line {u}", "line id : @{u}", "ไลน์@{u}",
     ]))
     written = form.format(u=user)
@@ -148,7 +149,8 @@ def test_no_national_id_survives(data):
     [
         "๐๘๑-๒๓๔-๕๖๗๘", "๐๘๑๒๓๔๕๖๗๘", "０８１２３４５６７８", "0 8 1 2 3 4 5 6 7 8", "081/234/5678", "(081) 234-5678",
         "081–234–5678", "0\u200b8\u200b1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8", "+66(0)81-234-5678",
-        "+66 81 234 5678", "081.234.5678", "โทร 234-5678",
+        "+66 81 234 5678", "081.234.5678", "โทร 234-5678", "O81-234-5678", "o812345678", "081,234,5678",
+        "081-234-\n5678", "๐๘๑ ๒๓๔\n๕๖๗๘",
     ],
 )
 def test_every_reported_phone_form_is_masked(text):
@@ -190,6 +192,8 @@ def test_a_title_with_an_unknown_name_is_masked():
         "ซอย 5 ถนนสุขุมวิท 11 หน้าเซเว่น",
         "ไฟฟ้าดับ 3 ชั่วโมง โทร 1555",
         "ต้นไม้ล้มขวางถนนพระราม 4",
+        "น้ำท่วมซ้ำทุกปี 2566, 2567, 2568",
+        "ซอย 3, 5, 7 และ 9",
     ],
 )
 def test_ordinary_text_is_left_alone(text):

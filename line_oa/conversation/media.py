@@ -21,13 +21,13 @@ FILE_MAX_BYTES = 50 * 1024 * 1024
 def attach_photo(sender, conv: Conversation, assignment: Assignment, message_id: str) -> str:
     """Download one image and store it as a result photo. Returns a Thai line for the reply."""
     try:
-        content = client.get_content(message_id)
+        content = client.get_content(message_id, max_bytes=MAX_BYTES)  # streamed, cut off past the limit
+    except client.ContentTooLarge:
+        return replies.PHOTO_TOO_LARGE
     except client.LineError as exc:
         if exc.retryable:
             raise  # the event is marked failed; a supervisor can re-process it
         return replies.PHOTO_DOWNLOAD_FAILED
-    if len(content) > MAX_BYTES:
-        return replies.PHOTO_TOO_LARGE
     try:
         photo = workflow.add_photo(
             complaint=assignment.complaint,
@@ -51,13 +51,13 @@ def _attach_file(sender, assignment: Assignment, message: dict) -> str:
     if claimed is None:
         return replies.FILE_KIND_UNSUPPORTED
     try:
-        content = client.get_content(message.get("id"))
+        content = client.get_content(message.get("id"), max_bytes=FILE_MAX_BYTES)
+    except client.ContentTooLarge:
+        return replies.FILE_TOO_LARGE
     except client.LineError as exc:
         if exc.retryable:
             raise
         return replies.FILE_DOWNLOAD_FAILED
-    if len(content) > FILE_MAX_BYTES:
-        return replies.FILE_TOO_LARGE
     try:
         workflow.attach_file(
             assignment=assignment, by=sender.actor_for(assignment), kind=claimed, content=content, name=name

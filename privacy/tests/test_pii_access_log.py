@@ -104,3 +104,26 @@ def test_supervisors_read_and_export_the_log_officers_do_not(client, officer, su
 def test_executives_never_see_the_log(client, executive, db):
     client.force_login(executive)
     assert client.get(reverse("admin:privacy_piiaccess_changelist")).status_code == 403
+
+
+def test_a_console_list_page_with_names_and_phones_is_one_row(client, officer, case):
+    client.force_login(officer)
+    client.get(reverse("admin:complaints_complaint_changelist"), {"status__exact": "new"})
+    [entry] = PIIAccess.objects.all()
+    assert (entry.action, entry.channel, entry.complaint_id) == ("view", "admin", None)
+    assert entry.query.startswith("list status__exact=new")
+
+
+def test_an_api_list_page_is_one_row_and_masked_readers_leave_none(officer, case, db):
+    from api.tests.conftest import client_for
+    from bkk1555.roles import OFFICER
+
+    assert client_for(officer).get("/api/v1/complaints/").status_code == 200
+    [entry] = PIIAccess.objects.all()
+    assert entry.channel == "api" and entry.query == f"list 1: {case.reference} … {case.reference}"
+    masked = make_user("masked-reader", OFFICER)
+    masked.groups.clear()
+    masked.user_permissions.add(Permission.objects.get(codename="view_complaint"))
+    response = client_for(masked).get("/api/v1/complaints/")
+    assert response.status_code == 200 and response.json()["results"][0]["complainant_phone"] != "0812345678"
+    assert PIIAccess.objects.count() == 1
