@@ -118,6 +118,9 @@ def test_the_topology_loses_and_doubles_nothing_under_faults(topo):
         None,
     )
     assert leader, "a beat said it took the leader lock"
+    follower = "beat2" if leader == "beat1" else "beat1"
+    assert "Sending due task" in topo.logs[leader].read_text()
+    assert "Sending due task" not in topo.logs[follower].read_text(), "two beats ran the schedule"
     killed_at = time.monotonic()
     topo.kill(leader)
     topology.wait_for(
