@@ -51,6 +51,7 @@ TASK_FAILURES = Counter("bkk1555_celery_task_failures_total", "Celery tasks that
 
 QUEUES = ("line", "default")
 QUOTA_EVERY = 300.0
+REMINDERS_EVERY = 60.0
 
 
 class StateCollector:
@@ -59,6 +60,7 @@ class StateCollector:
     def __init__(self) -> None:
         self._quota_lock = threading.Lock()
         self._quota: tuple[float, dict | None] = (0.0, None)
+        self._reminder_counts: tuple[float, list | None] = (0.0, None)
 
     def describe(self):
         return []  # collected at scrape time only
@@ -143,13 +145,19 @@ class StateCollector:
         yield from (waiting, oldest)
 
     def _reminders(self):
+        """Counted over the whole table, so at most once a minute per process (Prometheus scrapes more often)."""
         from django.db.models import Count
 
         from complaints.models import Reminder
 
+        fetched_at, counts = self._reminder_counts
+        if counts is None or time.monotonic() - fetched_at > REMINDERS_EVERY:
+            rows = Reminder.objects.values("level").annotate(n=Count("id")).order_by("level")
+            counts = [(str(row["level"]), row["n"]) for row in rows]
+            self._reminder_counts = (time.monotonic(), counts)
         sent = CounterMetricFamily("bkk1555_reminders_sent", "Overdue reminders sent, by level", labels=["level"])
-        for row in Reminder.objects.values("level").annotate(n=Count("id")).order_by("level"):
-            sent.add_metric([str(row["level"])], row["n"])
+        for level, n in counts:
+            sent.add_metric([level], n)
         yield sent
 
     def _queues(self):
