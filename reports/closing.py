@@ -73,7 +73,7 @@ def figures(month: dt.date, by: str = "agency") -> dict:
     out: dict = defaultdict(lambda: defaultdict(int))
 
     # informed of the outcome within 15 days of receipt (of complainants who can be reached)
-    for cid, received_at, no_contact in received.values_list("pk", "received_at", "no_contact"):
+    for cid, no_contact in received.values_list("pk", "no_contact"):
         key = _key_of(by, agency_of, category_of, cid)
         if no_contact:
             continue
