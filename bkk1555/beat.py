@@ -107,6 +107,11 @@ class LeaderLock:
 
     def release(self) -> None:
         if self._conn is not None:
+            # Unlock before closing: PostgreSQL frees a closed session's locks only when its
+            # backend has exited, which a loaded server may take a moment to do.
+            with contextlib.suppress(Exception):
+                if not self._conn.closed:
+                    self._conn.execute("SELECT pg_advisory_unlock(%s)", [self.lock_id])
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None

@@ -62,6 +62,18 @@ app.conf.beat_schedule = {
         "schedule": 24 * 3600.0,
         "options": {"queue": "default", "expires": 3600},
     },
+    # Complainant notices the broker lost, a dead worker left, or whose retry came due (issue 11).
+    "notices-sweep": {
+        "task": "notices.tasks.sweep_notices",
+        "schedule": float(settings.NOTICES_SWEEP_SECONDS),
+        "options": {"queue": "default", "expires": max(5, settings.NOTICES_SWEEP_SECONDS - 5)},
+    },
+    # Field audits past their deadline: the supervisors' list shows them; a reminder goes to the auditor.
+    "audits-overdue": {
+        "task": "audits.tasks.remind_overdue_audits",
+        "schedule": crontab(minute=15),
+        "options": {"queue": "default", "expires": 3000},
+    },
 }
 
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "agencies",
     "complaints",
     "line_oa",
+    "notices",
+    "audits",
     "reports",
     "api",
     "privacy",
@@ -267,6 +269,41 @@ if DEMO_MODE and not LINE_API_BASE:
     LINE_API_BASE = PUBLIC_BASE_URL.rstrip("/") + "/line/simulator/api"
     LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or DEMO_LINE_CHANNEL_SECRET
     LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or DEMO_LINE_CHANNEL_ACCESS_TOKEN
+
+# --- The complainant's notices and public case page (notices/) ---------------------
+# Intake channels whose complainants get a notice with the reference at intake (dispatch and
+# outcome notices go to every complainant who can be reached).
+NOTICES_RECEIVED_CHANNELS = env_list("NOTICES_RECEIVED_CHANNELS", "phone,line,web")
+# LINE notification messages by phone number (PNP) need LINE's approval of the account.
+NOTICES_PNP_ENABLED = env_bool("NOTICES_PNP_ENABLED", False)
+# "console" (log and list in the demo page; nothing leaves the machine), "thaibulksms", or "" (no SMS).
+NOTICES_SMS_BACKEND = env_str("NOTICES_SMS_BACKEND", "console")
+NOTICES_SMS_COST_SATANG = env_int("NOTICES_SMS_COST_SATANG", 30)  # per credit (one SMS segment)
+NOTICES_SMS_TIMEOUT_SECONDS = env_float("NOTICES_SMS_TIMEOUT_SECONDS", 10.0)
+THAIBULKSMS_API_BASE = env_str("THAIBULKSMS_API_BASE", "https://api-v2.thaibulksms.com")
+THAIBULKSMS_API_KEY = env_str("THAIBULKSMS_API_KEY", "")
+THAIBULKSMS_API_SECRET = env_str("THAIBULKSMS_API_SECRET", "")
+THAIBULKSMS_SENDER = env_str("THAIBULKSMS_SENDER", "")
+THAIBULKSMS_FORCE = env_str("THAIBULKSMS_FORCE", "corporate")
+NOTICES_MAX_ATTEMPTS = env_int("NOTICES_MAX_ATTEMPTS", 8)
+NOTICES_RETRY_BASE_SECONDS = env_int("NOTICES_RETRY_BASE_SECONDS", 30)
+NOTICES_LEASE_SECONDS = env_int("NOTICES_LEASE_SECONDS", 120)
+NOTICES_SWEEP_SECONDS = env_int("NOTICES_SWEEP_SECONDS", 120)
+# The public page: "not fixed" is accepted this many days after the case ended as fixed; wrong
+# tokens per client address per hour before it is refused (429); answers per case per hour.
+PUBLIC_ANSWER_DAYS = env_int("PUBLIC_ANSWER_DAYS", 30)
+PUBLIC_PAGE_MISSES_PER_HOUR = env_int("PUBLIC_PAGE_MISSES_PER_HOUR", 20)
+PUBLIC_ANSWERS_PER_HOUR = env_int("PUBLIC_ANSWERS_PER_HOUR", 5)
+
+# --- Field audits (audits/) --------------------------------------------------------
+# Share of cases closed as fixed that are re-checked on site (a category's own rate wins).
+AUDIT_RATE_BEST = env_float("AUDIT_RATE_BEST", 0.05)
+AUDIT_RATE_OTHER = env_float("AUDIT_RATE_OTHER", 0.01)
+# The sampler's secret seed: draws are HMAC(seed, reference, round), reproducible by whoever has it.
+AUDIT_SEED = env_str("AUDIT_SEED", "bkk1555-audit-demo-seed")
+AUDIT_DUE_DAYS = env_int("AUDIT_DUE_DAYS", 3)
+# League tables rank an agency only with at least this many cases in the period.
+LEAGUE_MIN_CASES = env_int("LEAGUE_MIN_CASES", 10)
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("line/", include("line_oa.urls")),
+    path("", include("notices.urls")),
+    path("audit/", include("audits.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("api.open311_urls")),
     # Always routed: originals and LINE files need the role check (nginx may serve /media/public/ itself).

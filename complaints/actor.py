@@ -54,6 +54,11 @@ class Actor:
         return cls(channel=Channel.LINE, line_user_id=line_user_id, display_name=display_name, agency=agency)
 
     @classmethod
+    def complainant(cls) -> Actor:
+        """The person who complained, answering on the public case page (no login, no name kept)."""
+        return cls(channel=Channel.PUBLIC, display_name=str(_("ผู้ร้อง")))
+
+    @classmethod
     def system(cls) -> Actor:
         return cls(channel=Channel.SYSTEM)
 
@@ -69,6 +74,10 @@ class Actor:
     @property
     def is_agency(self) -> bool:
         return self.agency is not None
+
+    @property
+    def is_complainant(self) -> bool:
+        return self.channel == Channel.PUBLIC and self.user is None and self.coordinator is None
 
     @property
     def is_centre(self) -> bool:

@@ -136,6 +136,11 @@ class Complaint(models.Model):
     external_ref = models.CharField(_("เลขอ้างอิงภายนอก (MIS)"), max_length=64, null=True, blank=True, unique=True)
     complainant_name = models.CharField(_("ชื่อผู้ร้อง"), max_length=200, blank=True)
     complainant_phone = models.CharField(_("โทรศัพท์ผู้ร้อง"), max_length=30, blank=True, db_index=True)
+    # A complaint sent by a LINE user of the OA: notices go back to that user by push.
+    complainant_line_user_id = models.CharField(_("LINE user ID ของผู้ร้อง"), max_length=64, blank=True)
+    no_contact = models.BooleanField(
+        _("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ"), default=False, help_text=_("ไม่ส่งการแจ้งผลใด ๆ ถึงผู้ร้อง")
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("ประเภท")
     )
@@ -181,6 +186,9 @@ class Complaint(models.Model):
         _("ผลการยุติเรื่อง"), max_length=10, choices=Outcome.choices, blank=True, db_index=True, editable=False
     )
     outcome_note = models.TextField(_("รายละเอียดผลการยุติเรื่อง"), blank=True, editable=False)
+    # The secret half of the public case page's address (/c/<reference>/<token>/); a new
+    # token revokes the old link, an empty one closes the page.
+    public_token = models.CharField(_("รหัสหน้าติดตามเรื่อง"), max_length=32, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -215,6 +223,23 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def public_path(self) -> str:
+        """The public case page's path, or "" when the link was revoked (or never made)."""
+        if not self.public_token:
+            return ""
+        return PUBLIC_PATH.format(reference=self.reference, token=self.public_token)
+
+    @property
+    def public_url(self) -> str:
+        """The address given to the complainant (notices), the console and the API."""
+        path = self.public_path
+        return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}" if path else ""
+
+
+# The public case page's address; its view (notices/urls.py) serves exactly this pattern.
+PUBLIC_PATH = "/c/{reference}/{token}/"
 
 
 class AssignmentQuerySet(models.QuerySet):

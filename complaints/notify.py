@@ -50,6 +50,16 @@ class Channel:
     def overdue(self, notices: list[OverdueNotice]) -> None:
         pass
 
+    # --- the complainant's side of the case (issue 11): what the person who complained hears ---
+    def case_received(self, complaint) -> None:
+        pass
+
+    def case_dispatched(self, complaint, assignments: list) -> None:
+        pass
+
+    def case_ended(self, complaint) -> None:
+        """The case reached an outcome (complaint.outcome): fixed, planned, outside, … cancelled."""
+
 
 _channels: list[Channel] = []
 _state = threading.local()
@@ -101,3 +111,19 @@ def overdue(notices: list[OverdueNotice]) -> None:
     if notices:
         for c in _channels:
             c.overdue(notices)
+
+
+def case_received(complaint) -> None:
+    for c in _channels:
+        c.case_received(complaint)
+
+
+def case_dispatched(complaint, assignments: list) -> None:
+    if assignments:
+        for c in _channels:
+            c.case_dispatched(complaint, assignments)
+
+
+def case_ended(complaint) -> None:
+    for c in _channels:
+        c.case_ended(complaint)

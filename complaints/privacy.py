@@ -43,10 +43,13 @@ MASKS = (PHONE, NUMBER, NATIONAL_ID, EMAIL, LINE_ID, NAME, HOUSE_NO)
 
 # Characters that render as nothing and are used to split a number or a name.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
-             "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
-             "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a"
-             "\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"),
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
+        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
+        "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a"
+        "\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0",
+    ),
     None,
 )
 
@@ -98,9 +101,7 @@ _LETTER_O = re.compile(r"(?<=\d)[Oo]|[Oo](?=[\d\s\-.]{0,2}\d)")
 # A latitude or longitude in Thailand (5-21 N, 97-106 E) such as 100.501234: not a phone.
 _DECIMAL = re.compile(r"(?<!\d)(?:[5-9]|1\d|2[01]|9[7-9]|10[0-6])\.\d{4,8}(?!\d)")
 _REFERENCE = re.compile(r"(?<!\d)25\d\d-\d{6}(?!\d)")  # our case references stay readable
-_PHONE_WORD = re.compile(
-    r"(?:โทร|เบอร์|มือถือ|ติดต่อ|tel|phone|mobile|call|fax|แฟกซ์)[^\d]{0,12}$", re.IGNORECASE
-)
+_PHONE_WORD = re.compile(r"(?:โทร|เบอร์|มือถือ|ติดต่อ|tel|phone|mobile|call|fax|แฟกซ์)[^\d]{0,12}$", re.IGNORECASE)
 
 
 def thai_id_checksum_ok(digits: str) -> bool:
@@ -178,16 +179,62 @@ def _contact_spans(text: str) -> list[tuple[int, int, str]]:
 # --- names ------------------------------------------------------------------------------
 
 _THAI_TITLES = (
-    "นางสาว", "นาง", "นาย", "น.ส.", "นส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "คุณ", "ร.ต.อ.", "พ.ต.ท.",
-    "ดร.", "ผศ.", "รศ.", "ศ.", "พระ", "ลุง", "ป้า", "น้า", "พี่",
+    "นางสาว",
+    "นาง",
+    "นาย",
+    "น.ส.",
+    "นส.",
+    "ด.ช.",
+    "ด.ญ.",
+    "เด็กชาย",
+    "เด็กหญิง",
+    "คุณ",
+    "ร.ต.อ.",
+    "พ.ต.ท.",
+    "ดร.",
+    "ผศ.",
+    "รศ.",
+    "ศ.",
+    "พระ",
+    "ลุง",
+    "ป้า",
+    "น้า",
+    "พี่",
 )
 _LATIN_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "khun", "k.")
 # Words that begin with a title but are not a person: "คุณภาพ" is quality, "นายก" the mayor.
 _NOT_A_NAME = (
-    "คุณภาพ", "คุณค่า", "คุณสมบัติ", "คุณธรรม", "คุณประโยชน์", "คุณูปการ", "คุณลักษณะ", "คุณครู",
-    "นายก", "นายช่าง", "นายตรวจ", "นายทะเบียน", "นายอำเภอ", "นายจ้าง", "นายหน้า", "นายทุน", "นายท่า",
-    "นางฟ้า", "นางพยาบาล", "นางแบบ", "พระอาทิตย์", "พระจันทร์", "พระบรม", "พระราช", "พระที่นั่ง", "พระราม",
-    "พระแม่", "พระพุทธ", "พี่น้อง", "ลุงตู่", "น้ำ",
+    "คุณภาพ",
+    "คุณค่า",
+    "คุณสมบัติ",
+    "คุณธรรม",
+    "คุณประโยชน์",
+    "คุณูปการ",
+    "คุณลักษณะ",
+    "คุณครู",
+    "นายก",
+    "นายช่าง",
+    "นายตรวจ",
+    "นายทะเบียน",
+    "นายอำเภอ",
+    "นายจ้าง",
+    "นายหน้า",
+    "นายทุน",
+    "นายท่า",
+    "นางฟ้า",
+    "นางพยาบาล",
+    "นางแบบ",
+    "พระอาทิตย์",
+    "พระจันทร์",
+    "พระบรม",
+    "พระราช",
+    "พระที่นั่ง",
+    "พระราม",
+    "พระแม่",
+    "พระพุทธ",
+    "พี่น้อง",
+    "ลุงตู่",
+    "น้ำ",
 )
 _GENERIC_TITLE = re.compile(
     r"(?:นางสาว|นาย|นาง|น\.ส\.|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|คุณ)\s*(?=[ก-๏])[ก-๏]+"
@@ -275,3 +322,9 @@ def scrub(text: str, names: Iterable[str] = ()) -> str:
     spans = _number_spans(clean) + _contact_spans(clean) + names_found
     spans += _house_spans(clean, names_found)
     return _apply(clean, spans)
+
+
+def public_text(complaint) -> str:
+    """What the public may read of a case's description (its public page, notices): the
+    officer's public description, else the description — scrubbed either way."""
+    return scrub(complaint.public_description or complaint.description, [complaint.complainant_name])

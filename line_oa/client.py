@@ -41,6 +41,7 @@ from linebot.v3.messaging import (
     MessagingApi,
     MessagingApiBlob,
     MulticastRequest,
+    PnpMessagesRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     RichMenuRequest,
@@ -207,6 +208,23 @@ def multicast(*, to: list[str], messages: list[dict], retry_key: str) -> str | N
     request = _build(MulticastRequest, {"to": list(to), "messages": messages})
     response = _call(
         messaging_api().multicast_with_http_info, request, x_line_retry_key=str(retry_key), _preload_content=False
+    )
+    return _header(response.headers, "x-line-request-id")
+
+
+def push_messages_by_phone(*, phone_hash: str, messages: list[dict], delivery_tag: str) -> str | None:
+    """A LINE notification message to a phone number (PNP: POST /bot/pnp/push).
+
+    `phone_hash` is the E.164 number hashed with SHA-256 (LINE never sees the number itself).
+    Only for accounts LINE approved for notification messages; LINE delivers it when the
+    number belongs to a LINE user who agreed to such messages, and reports delivery in a
+    webhook `delivery` event carrying `delivery_tag`. PNP takes no X-Line-Retry-Key."""
+    request = _build(PnpMessagesRequest, {"to": phone_hash, "messages": messages})
+    response = _call(
+        messaging_api().push_messages_by_phone_with_http_info,
+        request,
+        x_line_delivery_tag=delivery_tag,
+        _preload_content=False,
     )
     return _header(response.headers, "x-line-request-id")
 

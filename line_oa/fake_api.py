@@ -16,6 +16,7 @@ import regex
 from linebot.v3.messaging import (
     MarkMessagesAsReadByTokenRequest,
     MulticastRequest,
+    PnpMessagesRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     RichMenuRequest,
@@ -27,6 +28,7 @@ REQUEST_MODELS = {
     "/v2/bot/message/reply": ReplyMessageRequest,
     "/v2/bot/message/push": PushMessageRequest,
     "/v2/bot/message/multicast": MulticastRequest,
+    "/bot/pnp/push": PnpMessagesRequest,  # LINE notification messages by phone number
 }
 OTHER_MODELS = {
     "/v2/bot/chat/loading/start": ShowLoadingAnimationRequest,

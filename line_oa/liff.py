@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -274,6 +275,8 @@ def _ok(**data) -> JsonResponse:
     return JsonResponse({"ok": True, **data}, json_dumps_params={"ensure_ascii": False})
 
 
+# Inside LINE the SDK talks to LINE's own servers (liff.init, the ID token, the profile).
+@csp_update({"connect-src": ["https://api.line.me", "https://access.line.me"]})
 @require_GET
 def page(request: HttpRequest):
     """The form's HTML; all data comes from the JSON calls once LIFF has a token."""

@@ -30,6 +30,7 @@ class OutboxMessage(models.Model):
         CONFIRMATION = "confirmation", _("ยืนยันการดำเนินการ")
         UPDATE = "update", _("แจ้งการเปลี่ยนแปลงเรื่อง")
         SURVEY = "survey", _("แบบสอบถาม")
+        AUDIT = "audit", _("ตรวจสอบภาคสนาม")
 
     retry_key = models.UUIDField(_("X-Line-Retry-Key"), default=uuid.uuid4, unique=True, editable=False)
     to = models.JSONField(_("ผู้รับ"), help_text=_("LINE user/group ID อย่างน้อยหนึ่งรายการ"))

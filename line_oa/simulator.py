@@ -27,6 +27,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -220,7 +222,14 @@ def deliver(event: dict) -> int:
         HTTP_X_LINE_SIGNATURE=sign_body(body),
     )
     response = webhook(request)
-    response.close()  # as a WSGI server would: this queues the processing
+    # As a WSGI server would: closing fires request_finished, which queues the processing. But
+    # this runs inside the simulator's own request: Django must not close the database
+    # connection that request is still using (its test client guards its own close the same way).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return response.status_code
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("trends/", views.trends, name="trends"),
     path("channels/", views.channels, name="channels"),
     path("survey/", views.survey, name="survey"),
+    path("closing/", views.closing_loop, name="closing"),
     path("export/<slug:key>.<str:fmt>", views.export, name="export"),
     path("districts.geojson", views.districts_geojson, name="districts_geojson"),
 ]

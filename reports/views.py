@@ -17,7 +17,7 @@ from agencies.models import Agency
 from bkk1555.thaidate import thai_datetime, thai_month
 from complaints.models import Complaint
 
-from . import exports, facts, tables
+from . import closing, exports, facts, tables
 from .metrics import ELAPSED_NOTE, METRICS, SLA_NOTE
 from .models import RefreshState
 
@@ -352,7 +352,32 @@ def survey(request):
     )
 
 
+@reports_view
+def closing_loop(request):
+    """Closing the loop with complainants: notices, confirmations, reopens, recurrence, field audits."""
+    now = _now()
+    month = parse_month(request, now)
+    return render(
+        request,
+        "reports/closing.html",
+        _context(
+            request,
+            now,
+            month,
+            "closing",
+            league=closing.league_table(month),
+            by_agency=closing.closing_table(month, "agency"),
+            by_category=closing.closing_table(month, "category"),
+            notices=closing.notices_table(month),
+        ),
+    )
+
+
 EXPORTS = {
+    "closing_agency": lambda month, now, request: closing.closing_table(month, "agency"),
+    "closing_category": lambda month, now, request: closing.closing_table(month, "category"),
+    "closing_league": lambda month, now, request: closing.league_table(month),
+    "closing_notices": lambda month, now, request: closing.notices_table(month),
     "overview": lambda month, now, request: tables.overview_table(month, now),
     "agencies": lambda month, now, request: tables.agency_table(
         month, now, sort=request.GET.get("sort", "dispatched"), descending=request.GET.get("dir", "desc") != "asc"

@@ -13,6 +13,7 @@ exactly one service per intention:
 - evidence: add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
 - review:   accept (= verify; a flagged result needs a justification), send_back, plan_permanent_fix, end_case
 - centre:   close, reopen, cancel_assignment, cancel, mark_duplicate
+- public:   renew_public_link (the complainant's page address; issue 11)
 - core:     allowed / allowed_actions (which buttons to show), log, refresh_status
 """
 
@@ -31,6 +32,7 @@ from .evidence import (
     resolve_with_photos,
 )
 from .intake import DETAIL_FIELDS, EDITABLE_FIELDS, edit_details, receive, suggested_agencies
+from .public import renew_public_link
 from .review import accept, end_case, plan_permanent_fix, result_flags, result_photos, send_back, verify
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "record_location",
     "refresh_status",
     "reject",
+    "renew_public_link",
     "reopen",
     "report_progress",
     "reroute",

@@ -5,6 +5,7 @@ timeline entry or changes a status; it calls a service that does."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import phonenumbers
 from django.db import transaction
@@ -137,6 +138,11 @@ def normalise_phone(phone: str) -> str:
     return "".join(ch for ch in raw if ch.isdigit() and ch.isascii())
 
 
+def new_public_token() -> str:
+    """The secret half of a public case page's address: 128 random bits, URL-safe (22 chars)."""
+    return secrets.token_urlsafe(16)
+
+
 def next_reference(received_at: dt.datetime) -> str:
     """Allocate `<BE year>-<6 digits>`: gapless, because the counter row is locked
     until the complaint's transaction commits (a rollback gives the number back)."""
@@ -174,6 +180,7 @@ def finish_case(
     complaint.outcome_note = reason
     complaint.save(update_fields=["status", "closed_at", "duplicate_of", "outcome", "outcome_note", "updated_at"])
     log(complaint=complaint, kind=kind, by=by, text=reason, data={"outcome": outcome, **(data or {})}, at=now)
+    notify.case_ended(complaint)  # end_case, cancel, mark_duplicate: the complainant hears the outcome
 
 
 def back_to_work(assignment: Assignment, **fields) -> None:

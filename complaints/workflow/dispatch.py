@@ -86,6 +86,7 @@ def dispatch(
             ),
         )
     refresh_status(complaint, at=now)
+    notify.case_dispatched(complaint, created)  # the complainant hears which agency has it
     return created
 
 

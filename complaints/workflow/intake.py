@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, District, Subdistrict
 
-from .. import errors
+from .. import errors, notify
 from ..actor import as_actor
 from ..models import Category, Complaint
-from .core import K, atomic, lock_complaint, log, next_reference, normalise_phone, now_or
+from .core import K, atomic, lock_complaint, log, new_public_token, next_reference, normalise_phone, now_or
 
 # The descriptive fields of a complaint: what intake records and an officer may correct later.
 # (Status, deadlines and the reference belong to the workflow.)
@@ -28,6 +28,7 @@ DETAIL_FIELDS = (
     "lng",
     "complainant_name",
     "complainant_phone",
+    "no_contact",
 )
 # What an officer may correct later: the details, and the public text Open311 and the public page show.
 EDITABLE_FIELDS = (*DETAIL_FIELDS, "public_description")
@@ -58,6 +59,8 @@ def receive(
     lat=None,
     lng=None,
     external_ref: str | None = None,
+    complainant_line_user_id: str = "",
+    no_contact: bool = False,
 ) -> Complaint:
     """Record a new complaint from any channel and give it a reference number."""
     if not (description or "").strip():
@@ -71,6 +74,9 @@ def receive(
         external_ref=external_ref or None,
         complainant_name=complainant_name or "",
         complainant_phone=normalise_phone(complainant_phone),
+        complainant_line_user_id=complainant_line_user_id or "",
+        no_contact=bool(no_contact),
+        public_token=new_public_token(),
         category=category,
         is_best=category.is_best,
         description=description,
@@ -84,6 +90,7 @@ def receive(
         created_by=actor.user if isinstance(actor.user, AbstractBaseUser) else None,
     )
     log(complaint=complaint, kind=K.RECEIVED, by=actor, text=complaint.get_channel_display(), at=received_at)
+    notify.case_received(complaint)  # the complainant's notice with the reference (issue 11)
     return complaint
 
 

@@ -86,6 +86,7 @@ def accept(*, assignment: Assignment, by, note: str = "", justification: str = "
     if complaint.status == C.CLOSED:
         _set_outcome(complaint, Outcome.FIXED, "")
         log(complaint=complaint, kind=K.CLOSED, by=actor, data={"outcome": Outcome.FIXED}, at=now)
+        notify.case_ended(complaint)  # issue 11: the complainant hears "fixed"; the audit sampler draws
     return assignment
 
 
@@ -163,6 +164,7 @@ def plan_permanent_fix(
     )
     complaint = _refresh(assignment.complaint, now)
     _set_outcome(complaint, Outcome.PLANNED, note)
+    notify.case_ended(complaint)  # issue 11: the complainant hears the planned date
     return assignment
 
 

@@ -6,7 +6,7 @@ from complaints.models import Complaint
 
 # Each app that has demo data of its own provides `<app>.demo_data.seed(stdout)`;
 # complaints first, because the others build on its cases.
-SEEDERS = ("complaints", "line_oa", "reports")
+SEEDERS = ("complaints", "line_oa", "reports", "audits")
 
 
 class Command(BaseCommand):
