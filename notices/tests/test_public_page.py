@@ -33,7 +33,7 @@ def test_the_page_of_a_fixed_case_shows_what_happened_and_nothing_personal(
     text = re.sub(r"<[^>]+>", " ", html)
     assert complaint.reference in text and complaint.category.name_th in text
     assert district_office.name_th in text and "แก้ไขแล้ว" in text
-    assert "/media/thumbs/" in html  # the result photo
+    assert "/media/public/" in html  # the result photo
     for secret in SECRETS:
         assert secret not in html, secret
     assert response["X-Robots-Tag"] == "noindex, nofollow" and 'name="robots" content="noindex' in html
