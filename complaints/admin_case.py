@@ -1,0 +1,135 @@
+"""The case page of the console: its fieldsets, read-only details and the save that
+goes through the workflow (receive for a new case, edit_details for a correction)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from bkk1555.thaidate import thai_datetime
+
+from . import workflow
+from .pii import can_see_pii, mask_name, mask_phone
+
+
+class CasePageMixin:
+    """Mixed into ComplaintAdmin: the add form and the case page."""
+
+    # --- the case page ---------------------------------------------------------------
+
+    DETAILS = ("channel", "category", "description", "address", "landmark", "district", "subdistrict", "lat", "lng")
+
+    def get_fieldsets(self, request, obj=None):
+        pii = can_see_pii(request.user)
+        person = ("complainant_name", "complainant_phone") if pii or obj is None else ("masked_name", "masked_phone")
+        if obj is None:
+            return [
+                (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
+                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+            ]
+        return [
+            (
+                None,
+                {
+                    "fields": (
+                        "reference",
+                        "status",
+                        "is_best",
+                        "received_at_th",
+                        "created_by",
+                        "duplicate_of",
+                        "closed_at_th",
+                    )
+                },
+            ),
+            (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
+            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+            (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
+            (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "reference",
+            "status",
+            "is_best",
+            "category",
+            "received_at_th",
+            "created_by",
+            "duplicate_of",
+            "closed_at_th",
+            "map_link",
+            "photo_thumbnails",
+            "timeline",
+            "masked_name",
+            "masked_phone",
+        )
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "received_at": timezone.localtime().replace(second=0, microsecond=0),
+            **super().get_changeform_initial_data(request),
+        }
+
+    @admin.display(description=_("รับเรื่องเมื่อ"))
+    def received_at_th(self, obj):
+        return thai_datetime(obj.received_at)
+
+    @admin.display(description=_("ปิดเรื่องเมื่อ"))
+    def closed_at_th(self, obj):
+        return thai_datetime(obj.closed_at) or "-"
+
+    @admin.display(description=_("ชื่อผู้ร้อง"))
+    def masked_name(self, obj):
+        return mask_name(obj.complainant_name)
+
+    @admin.display(description=_("โทรศัพท์ผู้ร้อง"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.complainant_phone)
+
+    @admin.display(description=_("แผนที่"))
+    def map_link(self, obj):
+        if obj.lat is None or obj.lng is None:
+            return _("ไม่มีพิกัด")
+        return format_html(
+            '<a href="https://www.openstreetmap.org/?mlat={0}&amp;mlon={1}#map=18/{0}/{1}" target="_blank" rel="noopener">'
+            "OpenStreetMap</a> · "
+            '<a href="https://www.google.com/maps?q={0},{1}" target="_blank" rel="noopener">Google Maps</a> ({0}, {1})',
+            obj.lat,
+            obj.lng,
+        )
+
+    @admin.display(description=_("รูปภาพ"))
+    def photo_thumbnails(self, obj):
+        photos = obj.photos.select_related("assignment__agency")
+        return render_to_string("admin/complaints/photos.html", {"photos": photos})
+
+    @admin.display(description=_("ประวัติเรื่อง"))
+    def timeline(self, obj):
+        entries = obj.timeline.select_related("actor_user", "actor_coordinator", "assignment__agency").order_by(
+            "created_at", "id"
+        )
+        return render_to_string("admin/complaints/timeline.html", {"entries": entries})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the descriptive fields the officer changed: status and deadlines
+            # belong to the workflow and may have moved since the page was loaded.
+            fields = [f for f in form.changed_data if f in workflow.DETAIL_FIELDS]
+            if fields:
+                workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
+            return
+        data = form.cleaned_data
+        created = workflow.receive(
+            by=request.user,
+            received_at=data.get("received_at"),
+            **{f: data.get(f) for f in workflow.DETAIL_FIELDS if f in data},
+        )
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+        obj._state.db = created._state.db
