@@ -224,7 +224,7 @@ def change_text(change: str, reason: str) -> str:
 
 def overdue_message(notice) -> dict:
     """A reminder as a text message; the agency's carries the button that settles it."""
-    if notice.escalation or notice.stage == "review":  # the centre's own: nothing for it to tap
+    if notice.escalation or notice.centre or notice.stage == "review":  # the centre's own: nothing for it to tap
         return text(notice.text)
     ref = notice.reference
     if notice.stage == "ack":

@@ -12,6 +12,7 @@ from agencies.models import Agency, District, Subdistrict
 from .. import errors
 from ..actor import as_actor
 from ..models import Category, Complaint
+from ..sla import dispatch_deadline
 from .core import K, atomic, lock_complaint, log, next_reference, normalise_phone, now_or
 
 # The descriptive fields of a complaint: what intake records and an officer may correct later.
@@ -79,6 +80,7 @@ def receive(
         lat=lat,
         lng=lng,
         received_at=received_at,
+        dispatch_due_at=dispatch_deadline(category, received_at),
         created_by=actor.user if isinstance(actor.user, AbstractBaseUser) else None,
     )
     log(complaint=complaint, kind=K.RECEIVED, by=actor, text=complaint.get_channel_display(), at=received_at)
