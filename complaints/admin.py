@@ -19,7 +19,14 @@ from bkk1555.admin_utils import ReadOnlyMixin
 from . import workflow
 from .admin_case import CasePageMixin
 from .admin_columns import ComplaintColumnsMixin
-from .admin_filters import AgencyFilter, ConsolePaginator, OverdueFilter, ReceivedRangeFilter, ZoneFilter
+from .admin_filters import (
+    AgencyFilter,
+    ConsolePaginator,
+    OverdueFilter,
+    QueueFilter,
+    ReceivedRangeFilter,
+    ZoneFilter,
+)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
@@ -61,6 +68,7 @@ class ComplaintAdmin(ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, 
     inlines = [AssignmentInline]
     list_display_links = ("reference",)
     list_filter = (
+        QueueFilter,
         "status",
         "is_best",
         ("category", admin.RelatedFieldListFilter),

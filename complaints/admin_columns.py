@@ -33,6 +33,7 @@ STATE_CLASS = {
     A.CANCELLED: "st-off",
 }
 OVERDUE_TEXT = {
+    "dispatch": _("เกินกำหนดส่งต่อ"),
     "ack": _("เกินกำหนดรับเรื่อง"),
     "safe": _("เกินกำหนดทำให้ปลอดภัย"),
     "resolve": _("เกินกำหนดแก้ไข"),
@@ -111,10 +112,12 @@ class ComplaintColumnsMixin:
     def overdue(self, obj):
         now = self._now()
         stages = {s for a in obj.assignments.all() for s in overdue_stages(a, now)}
+        if rules.DISPATCH.is_overdue(obj, now):
+            stages.add("dispatch")
         return format_html_join(
             " ",
             '<span class="overdue overdue-{}">{}</span>',
-            ((s, OVERDUE_TEXT[s]) for s in ("ack", "safe", "resolve") if s in stages),
+            ((s, OVERDUE_TEXT[s]) for s in ("dispatch", "ack", "safe", "resolve") if s in stages),
         )
 
     @admin.display(description=_("ผู้ร้อง"))
