@@ -30,42 +30,12 @@ from .admin_filters import (
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
-from .models import Assignment, Category, ClosureDay, Complaint, Reminder
-
-
-class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
-    """Read-only: assignments change only through the workflow (the actions on the case page)."""
-
-    model = Assignment
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    fields = (
-        "agency",
-        "status",
-        "channel",
-        "dispatched_at",
-        "ack_due_at",
-        "acknowledged_at",
-        "acknowledged_by_name",
-        "safe_due_at",
-        "made_safe_at",
-        "resolve_due_at",
-        "resolved_at",
-        "reject_reason",
-        "reopen_count",
-    )
-    readonly_fields = fields
-    ordering = ("dispatched_at", "id")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency")
+from .models import Category, ClosureDay, Complaint, Reminder
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
     form = ComplaintForm
-    inlines = [AssignmentInline]
     list_display_links = ("reference",)
     list_filter = (
         QueueFilter,

@@ -48,7 +48,6 @@ class CasePageMixin:
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
-            (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -65,7 +64,6 @@ class CasePageMixin:
             "closed_at_th",
             "map_link",
             "photo_thumbnails",
-            "timeline",
             "masked_name",
             "masked_phone",
         )
@@ -108,13 +106,6 @@ class CasePageMixin:
     def photo_thumbnails(self, obj):
         photos = obj.photos.select_related("assignment__agency")
         return render_to_string("admin/complaints/photos.html", {"photos": photos})
-
-    @admin.display(description=_("ประวัติเรื่อง"))
-    def timeline(self, obj):
-        entries = obj.timeline.select_related("actor_user", "actor_coordinator", "assignment__agency").order_by(
-            "created_at", "id"
-        )
-        return render_to_string("admin/complaints/timeline.html", {"entries": entries})
 
     def save_model(self, request, obj, form, change):
         if change:

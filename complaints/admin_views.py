@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Coordinator
 
-from . import workflow
+from . import rules, workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
-from .models import Assignment, Complaint
+from .models import Assignment, Complaint, TimelineEntry
 
 A = Assignment.Status
 PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
@@ -46,6 +46,7 @@ class ComplaintViewsMixin:
         return [
             path("dispatch/", wrap(self.dispatch_view), name="complaints_complaint_dispatch"),
             path("<int:pk>/note/", wrap(self.note_view), name="complaints_complaint_note"),
+            path("<int:pk>/live/", wrap(self.live_view), name="complaints_complaint_live"),
             path(
                 "<int:pk>/assignment/<int:assignment_pk>/acknowledge/",
                 wrap(self.acknowledge_view),
@@ -64,21 +65,50 @@ class ComplaintViewsMixin:
     def _case_url(self, complaint) -> str:
         return reverse("admin:complaints_complaint_change", args=[complaint.pk])
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"note_form": NoteForm(), "can_dispatch": self.has_dispatch_permission(request)}
-        extra.update(
-            can_verify=self.has_verify_permission(request),
-            can_reopen=self.has_reopen_permission(request),
-            can_cancel=self.has_cancel_permission(request),
-            can_note=self.has_change_permission(request),
+    def _live(self, request, complaint_id: int) -> dict:
+        """What changes while the page is open: the assignments' states and the timeline,
+        two queries however long the case's history (refreshed every 15 s by live.js)."""
+        assignments = list(
+            Assignment.objects.filter(complaint_id=complaint_id)
+            .select_related("agency")
+            .order_by("dispatched_at", "id")
         )
+        entries = (
+            TimelineEntry.objects.filter(complaint_id=complaint_id)
+            .select_related("actor_user", "actor_coordinator", "assignment__agency")
+            .order_by("created_at", "id")
+        )
+        return {
+            "case_assignments": assignments,
+            "entries": entries,
+            "can_dispatch": self.has_dispatch_permission(request),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"note_form": NoteForm(initial=request.session.pop("note_draft", None))}
         if object_id and str(object_id).isdigit():
-            extra["case_assignments"] = list(
-                Assignment.objects.filter(complaint_id=int(object_id))
-                .select_related("agency")
-                .order_by("dispatched_at", "id")
+            live = self._live(request, int(object_id))
+            statuses = {a.status for a in live["case_assignments"]}
+            case_status = Complaint.objects.filter(pk=int(object_id)).values_list("status", flat=True).first()
+            ended = case_status in rules.ENDED_COMPLAINT
+            # Only the actions the transition table allows in the case's state.
+            extra.update(
+                live,
+                can_dispatch=live["can_dispatch"] and not ended,
+                can_verify=self.has_verify_permission(request) and bool(statuses & set(rules.TRANSITIONS["verify"])),
+                can_reopen=self.has_reopen_permission(request)
+                and bool(statuses & set(rules.TRANSITIONS["reopen"]) or case_status == "closed"),
+                can_cancel=self.has_cancel_permission(request) and not ended,
+                can_note=self.has_change_permission(request),
             )
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def live_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "admin/complaints/case_live.html", {"original": {"pk": pk}, **self._live(request, pk)}
+        )
 
     # --- dispatch ------------------------------------------------------------------------
 
@@ -183,6 +213,8 @@ class ComplaintViewsMixin:
             )
         except WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
+            # A refused photo must not cost the officer the note they typed.
+            request.session["note_draft"] = {"text": form.cleaned_data["text"], "stage": form.cleaned_data["stage"]}
         else:
             self.message_user(request, _("บันทึกลงประวัติเรื่องแล้ว"), messages.SUCCESS)
         return HttpResponseRedirect(self._case_url(complaint))

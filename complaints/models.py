@@ -224,7 +224,9 @@ class Complaint(models.Model):
             models.Index(fields=["district", "-received_at"], name="complaint_district_idx"),
             models.Index(fields=["channel", "-received_at"], name="complaint_channel_idx"),
             # The dispatch clock's sweep, queue and filter (rules.DISPATCH), like the assignments' stages.
-            models.Index(fields=["dispatch_due_at"], name="complaint_dispatch_due_idx", condition=rules.DISPATCH.owed_q()),
+            models.Index(
+                fields=["dispatch_due_at"], name="complaint_dispatch_due_idx", condition=rules.DISPATCH.owed_q()
+            ),
             # The reports' time-to-dispatch of a month.
             models.Index(fields=["first_dispatched_at"], name="complaint_first_dispatch_idx"),
         ]

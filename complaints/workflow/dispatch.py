@@ -73,7 +73,12 @@ def dispatch(
             by=actor,
             assignment=assignment,
             text=note or agency.name_th,
-            data={"note": note, "agency": agency.code, "channel": channel, "line_reachable": notify.agency_is_reachable(agency)},
+            data={
+                "note": note,
+                "agency": agency.code,
+                "channel": channel,
+                "line_reachable": notify.agency_is_reachable(agency),
+            },
             at=now,
         )
         notify.assignment_dispatched(assignment)
