@@ -3,8 +3,10 @@ goes through the workflow (receive for a new case, edit_details for a correction
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ class CasePageMixin:
 
     def get_fieldsets(self, request, obj=None):
         pii = can_see_pii(request.user)
-        person = ("complainant_name", "complainant_phone") if pii or obj is None else ("masked_name", "masked_phone")
+        person = ("complainant_name", ("complainant_phone", "complainant_phone_ext")) if pii or obj is None else ("masked_name", "masked_phone")
         if obj is None:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
@@ -67,6 +69,23 @@ class CasePageMixin:
             "masked_name",
             "masked_phone",
         )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Saved → the case's dispatch page (what the officer does next), not the list."""
+        if getattr(obj, "_attached", False):
+            messages.success(
+                request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference}
+            )
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
+        messages.success(request, _("บันทึกเรื่อง %(ref)s แล้ว — เลือกหน่วยงานที่จะส่งต่อ") % {"ref": obj.reference})
+        if self.has_dispatch_permission(request):
+            return HttpResponseRedirect(reverse("admin:complaints_complaint_dispatch") + f"?ids={obj.pk}")
+        return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform").form if context.get("adminform") else None
+        context["duplicates"] = getattr(form, "duplicates", [])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
         return {
@@ -116,6 +135,22 @@ class CasePageMixin:
                 workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
             return
         data = form.cleaned_data
+        if form.attach_to is not None:
+            workflow.add_complainant(
+                complaint=form.attach_to,
+                by=request.user,
+                channel=data.get("channel"),
+                name=data.get("complainant_name", ""),
+                phone=data.get("complainant_phone", ""),
+                description=data.get("description", ""),
+                received_at=data.get("received_at"),
+            )
+            created = form.attach_to
+            obj._attached = True
+            obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+            obj._state.adding = False
+            obj._state.db = created._state.db
+            return
         created = workflow.receive(
             by=request.user,
             received_at=data.get("received_at"),

@@ -215,7 +215,7 @@ def test_adding_a_complaint_goes_through_the_workflow(client, officer, normal_ca
             "lat": "13.7",
             "lng": "100.5",
             "received_at_0": timezone.localdate().isoformat(),
-            "received_at_1": "09:30",
+            "received_at_1": "00:00",
             "complainant_name": "นภา รักไทย",
             "complainant_phone": "081-999-0000",
             "assignments-TOTAL_FORMS": "0",
