@@ -119,7 +119,7 @@ class ComplaintViewsMixin:
         complaints = list(
             Complaint.objects.filter(pk__in=ids)
             .select_related("category", "district", "category__responsible_agency")
-            .prefetch_related("assignments")
+            .prefetch_related("assignments", "category__escalation_agencies")
         )
         if not complaints:
             raise Http404
@@ -167,11 +167,20 @@ class ComplaintViewsMixin:
         for complaint in complaints:
             suggested = list(dict.fromkeys(a.pk for a in workflow.suggested_agencies(complaint)))
             held = {a.agency_id for a in complaint.assignments.all() if a.status not in (A.REJECTED, A.CANCELLED)}
+            # The category's escalation agencies (a fallen tree: สสล., สปภ., กฟน., บก.จร.): ticked
+            # for BEST, where they must come at once; offered for the rest.
+            escalation = [
+                by_pk[a.pk]
+                for a in complaint.category.escalation_agencies.all()
+                if a.pk in by_pk and a.pk not in suggested
+            ]
             rows.append(
                 {
                     "complaint": complaint,
                     "suggested": [by_pk[pk] for pk in suggested if pk in by_pk],
-                    "suggested_ids": suggested,
+                    "suggested_ids": [*suggested, *(a.pk for a in escalation)],
+                    "escalation": escalation,
+                    "tick_escalation": complaint.is_best,
                     "held": held,
                 }
             )

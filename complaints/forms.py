@@ -100,7 +100,12 @@ class DispatchForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices, initial=Assignment.Channel.LINE
     )
-    note = forms.CharField(label=_("หมายเหตุถึงหน่วยงาน"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("หมายเหตุถึงหน่วยงาน"),
+        required=False,
+        max_length=500,
+        help_text=_("แสดงบนการ์ดส่งต่อเรื่องใน LINE ของหน่วยงาน"),
+    )
 
 
 class AcknowledgeByPhoneForm(forms.Form):
