@@ -101,3 +101,8 @@ def test_executive_goes_to_the_reports(client, executive):
 def test_supervisor_sees_the_queues_too(client, supervisor):
     client.force_login(supervisor)
     assert "งานของเวรนี้" in client.get("/admin/").content.decode()
+
+
+def test_favicon_answers(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
