@@ -364,6 +364,10 @@ class Assignment(models.Model):
                 models.Index(fields=[rule.due_field], name=f"assignment_{name}_due_idx", condition=rule.owed_q())
                 for name, rule in rules.OVERDUE.items()
             ),
+            # The console's "results waiting for review" queue, oldest result first.
+            models.Index(
+                fields=["resolved_at", "id"], name="assignment_review_queue_idx", condition=Q(status="resolved")
+            ),
             # The console's "escalated to the centre" queue.
             models.Index(
                 fields=["dispatched_at"],
