@@ -16,8 +16,11 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 ## make demo: set up an SQLite demo with reference and demo data, then serve web, worker and beat on 127.0.0.1:8000
+## (another address: make demo ADDR=127.0.0.1:8100, or only the port: make demo PORT=8100)
+PORT ?= 8000
+ADDR ?= 127.0.0.1:$(PORT)
 demo: $(STAMP)
-	DEMO_MODE=true DEBUG=true $(BIN)/python manage.py demo
+	DEMO_MODE=true DEBUG=true $(BIN)/python manage.py demo --addr $(ADDR)
 
 ## make test: lint, the import contract (.importlinter), then the whole test suite (PostgreSQL/Redis/Chromium tests skip with a reason when absent)
 test: $(STAMP)

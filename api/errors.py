@@ -21,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from complaints.errors import InvalidImage, WorkflowError
+from complaints.errors import InvalidDetail, InvalidImage, WorkflowError
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,12 @@ def workflow_error_response(exc: WorkflowError) -> Response:
     # The base class (and a broken image) means "your input is wrong"; the subclasses
     # (invalid transition, wrong agency, already acknowledged, photo required) mean
     # "the case is not in a state that allows this".
-    code = status.HTTP_400_BAD_REQUEST if type(exc) in (WorkflowError, InvalidImage) else status.HTTP_409_CONFLICT
-    return Response({"error": exc.as_dict()}, status=code)
+    bad_input = type(exc) in (WorkflowError, InvalidImage, InvalidDetail)
+    code = status.HTTP_400_BAD_REQUEST if bad_input else status.HTTP_409_CONFLICT
+    body = exc.as_dict()
+    if isinstance(exc, InvalidDetail) and exc.field:
+        body["field"] = exc.field
+    return Response({"error": body}, status=code)
 
 
 def exception_handler(exc, context):

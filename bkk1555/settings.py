@@ -233,6 +233,8 @@ WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 1
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
 WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
+# Intake refuses a received time before this date (ISO): the day the system (or the MIS history it imports) began.
+INTAKE_EARLIEST = env_str("INTAKE_EARLIEST", "2020-01-01")
 
 # --- Retention (PDPA; privacy/retention.py, daily beat task) -------------------
 RETENTION_COMPLAINANT_DAYS = env_int("RETENTION_COMPLAINANT_DAYS", 730)  # after the case ended

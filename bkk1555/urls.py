@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from complaints import media
 
-from . import metrics, views
+from . import console, metrics, views
 
 admin.site.site_header = "ศูนย์รับแจ้งทุกข์ 1555 — ระบบส่งต่อเรื่อง"
 admin.site.site_title = "bkk1555"
@@ -11,11 +11,15 @@ admin.site.index_title = "คอนโซลส่งต่อเรื่อง
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz, name="healthz_ready"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The console's home (the shift's queues) in place of the admin's app list.
+    path("admin/", admin.site.admin_view(console.home), name="console_home"),
+    path("admin/queues/", admin.site.admin_view(console.queues_fragment), name="console_queues"),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("line/", include("line_oa.urls")),

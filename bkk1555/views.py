@@ -2,7 +2,7 @@ import os
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
@@ -101,3 +101,13 @@ def home(request):
     ):
         return redirect("reports:overview")
     return redirect("admin:index")
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page: answer it (a day in their cache), not a 404."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

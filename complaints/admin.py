@@ -7,100 +7,38 @@ actions here and the case pages in admin_views.py.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import PAGE_VAR
-from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bkk1555.admin_utils import ReadOnlyMixin
-from bkk1555.thaidate import thai_datetime
 
-from . import rules, workflow
-from .admin_filters import AgencyFilter, ConsolePaginator, OverdueFilter, ReceivedRangeFilter, ZoneFilter
+from . import workflow
+from .admin_case import CasePageMixin
+from .admin_columns import ComplaintColumnsMixin
+from .admin_filters import (
+    AgencyFilter,
+    ConsolePaginator,
+    OverdueFilter,
+    QueueFilter,
+    ReceivedRangeFilter,
+    ZoneFilter,
+)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
-from .models import Assignment, Category, ClosureDay, Complaint, Reminder
-from .pii import can_see_pii, mask_name, mask_phone
-
-A = Assignment.Status
-REFERENCE_RE = re.compile(r"^(\d{4})-(\d{1,6})$")
-PHONE_RE = re.compile(r"^[\d\s+-]{3,}$")
-STATE_CLASS = {
-    A.DISPATCHED: "st-wait",
-    A.ACKNOWLEDGED: "st-ack",
-    A.IN_PROGRESS: "st-ack",
-    A.MADE_SAFE: "st-safe",
-    A.RESOLVED: "st-done",
-    A.VERIFIED: "st-ok",
-    A.REJECTED: "st-off",
-    A.CANCELLED: "st-off",
-}
-OVERDUE_TEXT = {
-    "ack": _("เกินกำหนดรับเรื่อง"),
-    "safe": _("เกินกำหนดทำให้ปลอดภัย"),
-    "resolve": _("เกินกำหนดแก้ไข"),
-    "review": _("เกินกำหนดตรวจสอบผล"),
-}
-
-
-overdue_stages = rules.overdue_stages
-
-
-def age_text(since, now) -> str:
-    minutes = int((now - since).total_seconds() // 60)
-    if minutes < 60:
-        return _("%(m)d นาที") % {"m": minutes}
-    if minutes < 48 * 60:
-        return _("%(h)d ชม. %(m)d นาที") % {"h": minutes // 60, "m": minutes % 60}
-    return _("%(d)d วัน") % {"d": minutes // (24 * 60)}
-
-
-class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
-    """Read-only: assignments change only through the workflow (the actions on the case page)."""
-
-    model = Assignment
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    fields = (
-        "agency",
-        "status",
-        "channel",
-        "dispatched_at",
-        "ack_due_at",
-        "acknowledged_at",
-        "acknowledged_by_name",
-        "safe_due_at",
-        "made_safe_at",
-        "resolve_due_at",
-        "resolved_at",
-        "reject_reason",
-        "reopen_count",
-    )
-    readonly_fields = fields
-    ordering = ("dispatched_at", "id")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency")
+from .models import Category, ClosureDay, Complaint, Reminder
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
+class ComplaintAdmin(ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
     form = ComplaintForm
-    inlines = [AssignmentInline]
     list_display_links = ("reference",)
     list_filter = (
+        QueueFilter,
         "status",
         "is_best",
         ("category", admin.RelatedFieldListFilter),
@@ -143,196 +81,6 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are cancelled or marked duplicate, never deleted
-
-    # --- the list ------------------------------------------------------------------------
-
-    def get_queryset(self, request):
-        live = Assignment.objects.select_related("agency").order_by("dispatched_at", "id")
-        return super().get_queryset(request).prefetch_related(Prefetch("assignments", queryset=live))
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        page = request.GET.get(PAGE_VAR, "1")
-        return self.paginator(
-            queryset, per_page, orphans, allow_empty_first_page, page_hint=int(page) if page.isdigit() else 1
-        )
-
-    def get_list_display(self, request):
-        person = "complainant_full" if can_see_pii(request.user) else "complainant_masked"
-        return ("reference", "best_badge", "category", "district", "agencies", "age", "overdue", "status", person)
-
-    def get_search_results(self, request, queryset, search_term):
-        """A reference is an exact unique-index lookup, digits a phone prefix on its index,
-        anything else a substring of description/address (a trigram index on PostgreSQL)."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        match = REFERENCE_RE.match(term)
-        if match:
-            return queryset.filter(reference=f"{match[1]}-{int(match[2]):06d}"), False
-        if PHONE_RE.match(term) and can_see_pii(request.user):
-            return queryset.filter(complainant_phone__startswith=workflow.normalise_phone(term)), False
-        # Without the PII permission a phone search would tell whose case it is: text only.
-        return queryset.filter(Q(description__icontains=term) | Q(address__icontains=term)), False
-
-    @admin.display(description="BEST", ordering="is_best")
-    def best_badge(self, obj):
-        return mark_safe('<span class="badge-best">BEST</span>') if obj.is_best else ""
-
-    @admin.display(description=_("หน่วยงาน / สถานะ"))
-    def agencies(self, obj):
-        rows = obj.assignments.all()  # prefetched with their agencies
-        return format_html_join(
-            mark_safe("<br>"),
-            '<span class="{}">{}: {}</span>',
-            (
-                (STATE_CLASS.get(a.status, ""), a.agency.abbr_th or a.agency.name_th, a.get_status_display())
-                for a in rows
-            ),
-        )
-
-    @admin.display(description=_("อายุเรื่อง"), ordering="received_at")
-    def age(self, obj):
-        return format_html(
-            '<span title="{}">{}</span>', thai_datetime(obj.received_at), age_text(obj.received_at, self._now())
-        )
-
-    @admin.display(description=_("เกินกำหนด"))
-    def overdue(self, obj):
-        now = self._now()
-        stages = {s for a in obj.assignments.all() for s in overdue_stages(a, now)}
-        return format_html_join(
-            " ",
-            '<span class="overdue overdue-{}">{}</span>',
-            ((s, OVERDUE_TEXT[s]) for s in ("ack", "safe", "resolve") if s in stages),
-        )
-
-    @admin.display(description=_("ผู้ร้อง"))
-    def complainant_full(self, obj):
-        return format_html("{}<br>{}", obj.complainant_name, obj.complainant_phone)
-
-    @admin.display(description=_("ผู้ร้อง"))
-    def complainant_masked(self, obj):
-        return format_html("{}<br>{}", mask_name(obj.complainant_name), mask_phone(obj.complainant_phone))
-
-    def _now(self):
-        return timezone.now()
-
-    # --- the case page ---------------------------------------------------------------
-
-    DETAILS = ("channel", "category", "description", "address", "landmark", "district", "subdistrict", "lat", "lng")
-
-    def get_fieldsets(self, request, obj=None):
-        pii = can_see_pii(request.user)
-        person = ("complainant_name", "complainant_phone") if pii or obj is None else ("masked_name", "masked_phone")
-        if obj is None:
-            return [
-                (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
-                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
-            ]
-        return [
-            (
-                None,
-                {
-                    "fields": (
-                        "reference",
-                        "status",
-                        "is_best",
-                        "received_at_th",
-                        "created_by",
-                        "duplicate_of",
-                        "closed_at_th",
-                    )
-                },
-            ),
-            (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
-            (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
-            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
-            (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
-            (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
-        ]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return (
-            "reference",
-            "status",
-            "is_best",
-            "category",
-            "received_at_th",
-            "created_by",
-            "duplicate_of",
-            "closed_at_th",
-            "map_link",
-            "photo_thumbnails",
-            "timeline",
-            "masked_name",
-            "masked_phone",
-        )
-
-    def get_changeform_initial_data(self, request):
-        return {
-            "received_at": timezone.localtime().replace(second=0, microsecond=0),
-            **super().get_changeform_initial_data(request),
-        }
-
-    @admin.display(description=_("รับเรื่องเมื่อ"))
-    def received_at_th(self, obj):
-        return thai_datetime(obj.received_at)
-
-    @admin.display(description=_("ปิดเรื่องเมื่อ"))
-    def closed_at_th(self, obj):
-        return thai_datetime(obj.closed_at) or "-"
-
-    @admin.display(description=_("ชื่อผู้ร้อง"))
-    def masked_name(self, obj):
-        return mask_name(obj.complainant_name)
-
-    @admin.display(description=_("โทรศัพท์ผู้ร้อง"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.complainant_phone)
-
-    @admin.display(description=_("แผนที่"))
-    def map_link(self, obj):
-        if obj.lat is None or obj.lng is None:
-            return _("ไม่มีพิกัด")
-        return format_html(
-            '<a href="https://www.openstreetmap.org/?mlat={0}&amp;mlon={1}#map=18/{0}/{1}" target="_blank" rel="noopener">'
-            "OpenStreetMap</a> · "
-            '<a href="https://www.google.com/maps?q={0},{1}" target="_blank" rel="noopener">Google Maps</a> ({0}, {1})',
-            obj.lat,
-            obj.lng,
-        )
-
-    @admin.display(description=_("รูปภาพ"))
-    def photo_thumbnails(self, obj):
-        photos = obj.photos.select_related("assignment__agency")
-        return render_to_string("admin/complaints/photos.html", {"photos": photos})
-
-    @admin.display(description=_("ประวัติเรื่อง"))
-    def timeline(self, obj):
-        entries = obj.timeline.select_related("actor_user", "actor_coordinator", "assignment__agency").order_by(
-            "created_at", "id"
-        )
-        return render_to_string("admin/complaints/timeline.html", {"entries": entries})
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Only the descriptive fields the officer changed: status and deadlines
-            # belong to the workflow and may have moved since the page was loaded.
-            fields = [f for f in form.changed_data if f in workflow.EDITABLE_FIELDS]
-            if fields:
-                workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
-            return
-        data = form.cleaned_data
-        created = workflow.receive(
-            by=request.user,
-            received_at=data.get("received_at"),
-            **{f: data.get(f) for f in workflow.DETAIL_FIELDS if f in data},
-        )
-        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
-        obj._state.adding = False
-        obj._state.db = created._state.db
 
     def get_urls(self):
         return self.console_urls() + super().get_urls()

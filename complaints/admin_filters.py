@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Zone
 
+from . import queues, rules
 from .models import Assignment
 
 A = Assignment.Status
@@ -38,6 +39,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("any", _("เกินกำหนดขั้นใดขั้นหนึ่ง")),
+            ("dispatch", _("เกินกำหนดส่งต่อ (ศูนย์ฯ)")),
             ("ack", _("เกินกำหนดรับเรื่อง")),
             ("safe", _("เกินกำหนดทำให้ปลอดภัย")),
             ("resolve", _("เกินกำหนดแก้ไขเสร็จ")),
@@ -45,6 +47,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
+        if self.value() == "dispatch":
+            return queryset.filter(rules.DISPATCH.q(now))
         if self.value() in ("ack", "safe", "resolve"):
             return queryset.filter(overdue_exists(self.value(), now))
         if self.value() == "any":
@@ -52,6 +56,22 @@ class OverdueFilter(admin.SimpleListFilter):
             # indexes), not three OR'ed EXISTS, which PostgreSQL cannot turn into a semi-join.
             return queryset.filter(Exists(Assignment.objects.overdue(now).filter(complaint=OuterRef("pk"))))
         return queryset
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The home's queues as full lists (complaints/queues.py: one definition for both)."""
+
+    title = _("งานค้างของเวร")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(key, q.title) for key, q in queues.QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        queue = queues.QUEUES.get(self.value() or "")
+        if queue is None:
+            return queryset
+        return queryset.filter(pk__in=queue.complaints(timezone.now()).values("pk"))
 
 
 class AgencyFilter(admin.SimpleListFilter):

@@ -19,16 +19,18 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, Coordinator
 from privacy.access import record as record_pii
 
-from . import workflow
+from . import rules, workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
-from .models import Assignment, Complaint
+from .models import Assignment, Complaint, TimelineEntry
 from .pii import can_see_pii
 
 A = Assignment.Status
+PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
+
 PII_FIELDS = ("complainant_name", "complainant_phone")
 PHONE_SEARCH_RE = re.compile(r"^[\d\s+-]{3,}$")  # the console searches phones for these terms
-PHONE_FALLBACK = gettext_lazy("ต้องประสานทางโทรศัพท์/วิทยุ")
+
 
 
 def agencies_with_reachability():
@@ -52,6 +54,7 @@ class ComplaintViewsMixin:
         return [
             path("dispatch/", wrap(self.dispatch_view), name="complaints_complaint_dispatch"),
             path("<int:pk>/note/", wrap(self.note_view), name="complaints_complaint_note"),
+            path("<int:pk>/live/", wrap(self.live_view), name="complaints_complaint_live"),
             path(
                 "<int:pk>/assignment/<int:assignment_pk>/acknowledge/",
                 wrap(self.acknowledge_view),
@@ -69,6 +72,25 @@ class ComplaintViewsMixin:
 
     def _case_url(self, complaint) -> str:
         return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+    def _live(self, request, complaint_id: int) -> dict:
+        """What changes while the page is open: the assignments' states and the timeline,
+        two queries however long the case's history (refreshed every 15 s by live.js)."""
+        assignments = list(
+            Assignment.objects.filter(complaint_id=complaint_id)
+            .select_related("agency")
+            .order_by("dispatched_at", "id")
+        )
+        entries = (
+            TimelineEntry.objects.filter(complaint_id=complaint_id)
+            .select_related("actor_user", "actor_coordinator", "assignment__agency")
+            .order_by("created_at", "id")
+        )
+        return {
+            "case_assignments": assignments,
+            "entries": entries,
+            "can_dispatch": self.has_dispatch_permission(request),
+        }
 
     # --- personal data: who may filter by it, and every read on record ----------------------
 
@@ -95,20 +117,30 @@ class ComplaintViewsMixin:
             complaint = Complaint.objects.filter(pk=int(object_id)).only("id", "reference").first()
             if complaint is not None:
                 record_pii(request, action="view", channel="admin", complaint=complaint)
-        extra = {"note_form": NoteForm(), "can_dispatch": self.has_dispatch_permission(request)}
-        extra.update(
-            can_verify=self.has_verify_permission(request),
-            can_reopen=self.has_reopen_permission(request),
-            can_cancel=self.has_cancel_permission(request),
-            can_note=self.has_change_permission(request),
-        )
+        extra = {"note_form": NoteForm(initial=request.session.pop("note_draft", None))}
         if object_id and str(object_id).isdigit():
-            extra["case_assignments"] = list(
-                Assignment.objects.filter(complaint_id=int(object_id))
-                .select_related("agency")
-                .order_by("dispatched_at", "id")
+            live = self._live(request, int(object_id))
+            statuses = {a.status for a in live["case_assignments"]}
+            case_status = Complaint.objects.filter(pk=int(object_id)).values_list("status", flat=True).first()
+            ended = case_status in rules.ENDED_COMPLAINT
+            # Only the actions the transition table allows in the case's state.
+            extra.update(
+                live,
+                can_dispatch=live["can_dispatch"] and not ended,
+                can_verify=self.has_verify_permission(request) and bool(statuses & set(rules.TRANSITIONS["verify"])),
+                can_reopen=self.has_reopen_permission(request)
+                and bool(statuses & set(rules.TRANSITIONS["reopen"]) or case_status == "closed"),
+                can_cancel=self.has_cancel_permission(request) and not ended,
+                can_note=self.has_change_permission(request),
             )
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def live_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "admin/complaints/case_live.html", {"original": {"pk": pk}, **self._live(request, pk)}
+        )
 
     # --- dispatch ------------------------------------------------------------------------
 
@@ -119,7 +151,7 @@ class ComplaintViewsMixin:
         complaints = list(
             Complaint.objects.filter(pk__in=ids)
             .select_related("category", "district", "category__responsible_agency")
-            .prefetch_related("assignments")
+            .prefetch_related("assignments", "category__escalation_agencies")
         )
         if not complaints:
             raise Http404
@@ -167,11 +199,20 @@ class ComplaintViewsMixin:
         for complaint in complaints:
             suggested = list(dict.fromkeys(a.pk for a in workflow.suggested_agencies(complaint)))
             held = {a.agency_id for a in complaint.assignments.all() if a.status not in (A.REJECTED, A.CANCELLED)}
+            # The category's escalation agencies (a fallen tree: สสล., สปภ., กฟน., บก.จร.): ticked
+            # for BEST, where they must come at once; offered for the rest.
+            escalation = [
+                by_pk[a.pk]
+                for a in complaint.category.escalation_agencies.all()
+                if a.pk in by_pk and a.pk not in suggested
+            ]
             rows.append(
                 {
                     "complaint": complaint,
                     "suggested": [by_pk[pk] for pk in suggested if pk in by_pk],
-                    "suggested_ids": suggested,
+                    "suggested_ids": [*suggested, *(a.pk for a in escalation)],
+                    "escalation": escalation,
+                    "tick_escalation": complaint.is_best,
                     "held": held,
                 }
             )
@@ -213,6 +254,8 @@ class ComplaintViewsMixin:
             )
         except WorkflowError as exc:
             self.message_user(request, exc.message, messages.ERROR)
+            # A refused photo must not cost the officer the note they typed.
+            request.session["note_draft"] = {"text": form.cleaned_data["text"], "stage": form.cleaned_data["stage"]}
         else:
             self.message_user(request, _("บันทึกลงประวัติเรื่องแล้ว"), messages.SUCCESS)
         return HttpResponseRedirect(self._case_url(complaint))

@@ -267,7 +267,7 @@ class _Seeder:
         phone = (
             f"02{rng.randrange(10**6, 10**7)}"
             if rng.random() < 0.15
-            else f"{rng.choice(['08', '09', '06'])}{rng.randrange(10**7, 10**8)}"
+            else f"{rng.choice(['08', '09', '08'])}{rng.randrange(10**7, 10**8)}"
         )
         channel = rng.choices([c for c, _ in Complaint.Channel.choices], weights=[45, 15, 10, 20, 3, 4, 3])[0]
         return workflow.receive(

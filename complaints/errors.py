@@ -136,3 +136,26 @@ class JustificationRequired(WorkflowError):
 
     code = "justification_required"
     template = JUSTIFICATION_REQUIRED
+
+
+# --- intake: one set of rules for the console, the API and the MIS import (workflow/intake.py) ---
+
+
+class InvalidDetail(WorkflowError):
+    """A complaint's detail that cannot be true; `field` names it so a form can show it there."""
+
+    code = "invalid_detail"
+
+    @property
+    def field(self) -> str:
+        return self.data.get("field", "")
+
+
+RECEIVED_IN_FUTURE = _("เวลารับเรื่อง %(when)s อยู่ในอนาคต กรุณาตรวจสอบวันที่และเวลา")
+RECEIVED_TOO_EARLY = _("เวลารับเรื่อง %(when)s ก่อนวันที่ระบบเริ่มใช้งาน (%(start)s)")
+OUTSIDE_BANGKOK = _("ตำแหน่ง %(lat)s, %(lng)s อยู่นอกกรุงเทพมหานคร")
+COORDINATE_PAIR = _("ต้องระบุทั้งละติจูดและลองจิจูด")
+PHONE_INVALID = _("“%(phone)s” ไม่ใช่หมายเลขโทรศัพท์ในประเทศไทย (เช่น 081-234-5678 หรือ 02-123-4567 ต่อ 101)")
+BEST_NEEDS_PLACE = _("เรื่อง BEST ต้องระบุเขต และพิกัดหรือสถานที่ เพื่อให้หน่วยงานไปถึงที่เกิดเหตุได้")
+TEXT_TOO_LONG = _("%(label)s ยาวเกิน %(max)d ตัวอักษร")
+ACTION_LABEL["add_complainant"] = pgettext_lazy("refused action", "เพิ่มผู้ร้อง")

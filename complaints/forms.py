@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
+from . import workflow
+from .errors import InvalidDetail
 from .models import Assignment, Complaint, Photo
 from .photos import MAX_BYTES
 
@@ -29,6 +31,7 @@ class ComplaintForm(forms.ModelForm):
             "received_at",
             "complainant_name",
             "complainant_phone",
+            "complainant_phone_ext",
         )
 
     def clean(self):
@@ -36,7 +39,46 @@ class ComplaintForm(forms.ModelForm):
         district, subdistrict = data.get("district"), data.get("subdistrict")
         if district and subdistrict and subdistrict.district_id != district.pk:
             self.add_error("subdistrict", _("แขวงที่เลือกไม่อยู่ในเขตนี้"))
+        if self.errors:
+            return data
+        # The workflow's own intake rules (the API and the import run the same), shown on their field.
+        current = {f: getattr(self.instance, f, None) for f in ("lat", "lng", "district", "subdistrict", "address")}
+        values = {**current, **{f: v for f, v in data.items() if f in workflow.DETAIL_FIELDS}}
+        category = data.get("category") or getattr(self.instance, "category", None)
+        try:
+            checked = workflow.check_details(
+                values, category=category, received_at=data.get("received_at") if self.instance.pk is None else None
+            )
+        except InvalidDetail as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+            return data
+        if "district" in self.fields and data.get("district") is None:
+            data["district"] = checked.get("district")
+        if self.instance.pk is None and category is not None:
+            self._offer_duplicates(data, category)
         return data
+
+    # Set by the add page: the officer chose to attach this call to an existing case.
+    attach_to = None
+    duplicates: list = []
+
+    def _offer_duplicates(self, data, category):
+        """Before saving a new case: open cases of the same category nearby. The officer
+        attaches the call to one of them, or saves a new case anyway."""
+        if self.data.get("_save_anyway"):
+            return
+        found = workflow.similar_open_cases(category=category, lat=data.get("lat"), lng=data.get("lng"))
+        chosen = self.data.get("_attach_to", "")
+        if chosen.isdigit() and any(c.pk == int(chosen) for c, _m in found):
+            self.attach_to = next(c for c, _m in found if c.pk == int(chosen))
+            return
+        if found:
+            self.duplicates = found
+            raise forms.ValidationError(
+                _("พบเรื่องที่ยังไม่ปิดของประเภทเดียวกันใกล้จุดนี้ %(n)d เรื่อง: เลือกเพิ่มผู้ร้องในเรื่องเดิม หรือบันทึกเป็นเรื่องใหม่"),
+                params={"n": len(found)},
+            )
 
 
 class ReasonForm(forms.Form):
@@ -60,7 +102,12 @@ class DispatchForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices, initial=Assignment.Channel.LINE
     )
-    note = forms.CharField(label=_("หมายเหตุถึงหน่วยงาน"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("หมายเหตุถึงหน่วยงาน"),
+        required=False,
+        max_length=500,
+        help_text=_("แสดงบนการ์ดส่งต่อเรื่องใน LINE ของหน่วยงาน"),
+    )
 
 
 class AcknowledgeByPhoneForm(forms.Form):

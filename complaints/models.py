@@ -56,6 +56,17 @@ class Category(models.Model):
         blank=True,
         help_text=_("เว้นว่าง = BEST 120 นาที (ตลอด 24 ชม.), อื่น ๆ 1 วันทำการ"),
     )
+    sla_dispatch_minutes = models.PositiveIntegerField(
+        _("ศูนย์ฯ ส่งต่อหน่วยงานภายใน (นาที)"),
+        null=True,
+        blank=True,
+        help_text=_("นับจากรับเรื่อง; เว้นว่าง = BEST 10 นาที (ตลอด 24 ชม.), อื่น ๆ 1 ชั่วโมงทำการ"),
+    )
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("รัศมีตรวจเรื่องซ้ำ (เมตร)"),
+        default=100,
+        help_text=_("เรื่องที่ยังไม่ปิดของประเภทเดียวกันภายในรัศมีนี้ (30 วันล่าสุด) จะแสดงก่อนบันทึก"),
+    )
     min_work_minutes = models.PositiveIntegerField(
         _("เวลาทำงานขั้นต่ำที่เป็นไปได้ (นาที)"),
         default=0,
@@ -78,6 +89,12 @@ class Category(models.Model):
         if self.sla_review_minutes is not None:
             return self.sla_review_minutes
         return 120 if self.is_best else 8 * 60  # one working day on the working-hours clock
+
+    @property
+    def dispatch_minutes(self) -> int:
+        if self.sla_dispatch_minutes is not None:
+            return self.sla_dispatch_minutes
+        return 10 if self.is_best else 60  # on the working-hours clock for non-BEST
 
     @property
     def reminder_offsets(self) -> list[int]:
@@ -141,6 +158,7 @@ class Complaint(models.Model):
     no_contact = models.BooleanField(
         _("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ"), default=False, help_text=_("ไม่ส่งการแจ้งผลใด ๆ ถึงผู้ร้อง")
     )
+    complainant_phone_ext = models.CharField(_("เบอร์ต่อ"), max_length=10, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("ประเภท")
     )
@@ -170,6 +188,9 @@ class Complaint(models.Model):
     lat = models.DecimalField(_("ละติจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(_("ลองจิจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
     received_at = models.DateTimeField(_("รับเรื่องเมื่อ"))
+    # The centre's own clock (rules.DISPATCH): set at intake, stopped by the first dispatch.
+    dispatch_due_at = models.DateTimeField(_("กำหนดส่งต่อหน่วยงาน"), null=True, blank=True, editable=False)
+    first_dispatched_at = models.DateTimeField(_("ส่งต่อครั้งแรกเมื่อ"), null=True, blank=True, editable=False)
     status = models.CharField(_("สถานะ"), max_length=12, choices=Status.choices, default=Status.NEW, editable=False)
     duplicate_of = models.ForeignKey(
         "self",
@@ -219,6 +240,12 @@ class Complaint(models.Model):
             models.Index(fields=["category", "-received_at"], name="complaint_category_idx"),
             models.Index(fields=["district", "-received_at"], name="complaint_district_idx"),
             models.Index(fields=["channel", "-received_at"], name="complaint_channel_idx"),
+            # The dispatch clock's sweep, queue and filter (rules.DISPATCH), like the assignments' stages.
+            models.Index(
+                fields=["dispatch_due_at"], name="complaint_dispatch_due_idx", condition=rules.DISPATCH.owed_q()
+            ),
+            # The reports' time-to-dispatch of a month.
+            models.Index(fields=["first_dispatched_at"], name="complaint_first_dispatch_idx"),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +267,32 @@ class Complaint(models.Model):
 
 # The public case page's address; its view (notices/urls.py) serves exactly this pattern.
 PUBLIC_PATH = "/c/{reference}/{token}/"
+
+
+class ExtraComplainant(models.Model):
+    """Another caller about a case already recorded (a duplicate call attached to it at
+    intake instead of becoming a second case): told the outcome like the first one."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="extra_complainants", verbose_name=_("เรื่อง")
+    )
+    channel = models.CharField(_("ช่องทาง"), max_length=10, choices=Complaint.Channel.choices)
+    name = models.CharField(_("ชื่อผู้ร้อง"), max_length=200, blank=True)
+    phone = models.CharField(_("โทรศัพท์ผู้ร้อง"), max_length=30, blank=True, db_index=True)
+    phone_ext = models.CharField(_("เบอร์ต่อ"), max_length=10, blank=True)
+    description = models.TextField(_("รายละเอียดที่แจ้งเพิ่ม"), blank=True)
+    received_at = models.DateTimeField(_("รับเรื่องเมื่อ"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("received_at", "id")
+        verbose_name = _("ผู้ร้องเพิ่มเติม")
+        verbose_name_plural = _("ผู้ร้องเพิ่มเติม")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} +{self.pk}"
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -344,6 +397,16 @@ class Assignment(models.Model):
             *(
                 models.Index(fields=[rule.due_field], name=f"assignment_{name}_due_idx", condition=rule.owed_q())
                 for name, rule in rules.OVERDUE.items()
+            ),
+            # The console's "results waiting for review" queue, oldest result first.
+            models.Index(
+                fields=["resolved_at", "id"], name="assignment_review_queue_idx", condition=Q(status="resolved")
+            ),
+            # The console's "escalated to the centre" queue.
+            models.Index(
+                fields=["dispatched_at"],
+                name="assignment_escalated_idx",
+                condition=Q(escalation_level__gte=3, status__in=list(rules.OPEN)),
             ),
         ]
 
@@ -490,11 +553,17 @@ class Photo(models.Model):
 
 class Reminder(models.Model):
     """One overdue reminder level sent for one assignment and SLA stage — at most once,
-    which the unique constraint guarantees even when two sweeps race."""
+    which the unique constraint guarantees even when two sweeps race. The centre's dispatch
+    stage has no assignment yet: its rows name the complaint only."""
 
     Stage = rules.Stage
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("เรื่อง")
+    )
     stage = models.CharField(_("ขั้นตอน"), max_length=8, choices=Stage.choices)
     level = models.PositiveSmallIntegerField(_("ระดับ"))
     due_at = models.DateTimeField(_("กำหนดเดิม"))
@@ -505,7 +574,14 @@ class Reminder(models.Model):
         ordering = ("-created_at",)
         verbose_name = _("การแจ้งเตือนเกินกำหนด")
         verbose_name_plural = _("การแจ้งเตือนเกินกำหนด")
-        constraints = [models.UniqueConstraint(fields=["assignment", "stage", "level"], name="one_reminder_per_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "stage", "level"], name="one_reminder_per_level"),
+            models.UniqueConstraint(
+                fields=["complaint", "stage", "level"],
+                condition=Q(assignment__isnull=True),
+                name="one_case_reminder_per_level",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.assignment_id} {self.stage} L{self.level}"
+        return f"{self.assignment_id or self.complaint_id} {self.stage} L{self.level}"

@@ -25,7 +25,7 @@ SENT_BACK = "sent_back"  # the centre refused the result: rework, with the reaso
 class OverdueNotice:
     """One reminder level that came due (the sweep decided who hears it)."""
 
-    assignment_id: int
+    assignment_id: int | None  # None for the centre's dispatch stage (the case has none yet)
     reference: str
     agency_id: int  # whose count the message goes to (the centre's for escalations)
     stage: str
@@ -33,6 +33,7 @@ class OverdueNotice:
     escalation: bool
     text: str
     recipients: tuple[str, ...]
+    centre: bool = False  # a stage the centre owes (dispatch, review): nothing for an agency to tap
 
 
 class Channel:

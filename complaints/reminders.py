@@ -13,6 +13,11 @@ on the working-hours clock, BEST ones on the wall clock.
   and `Assignment.escalation_level = 3`, the console's flag.
 An agency nobody can be reached at escalates to the centre at once.
 
+The centre's own stages follow the same ladder with every level to the centre's group:
+the review of a reported result (of an assignment) and the dispatch of a new case
+(rules.DISPATCH — of the complaint, before any assignment exists; its Reminder rows name
+the complaint and no assignment).
+
 Exactly once: each level is a `Reminder` row, unique per assignment, stage and
 level, inserted with INSERT … ON CONFLICT DO NOTHING RETURNING, and only the rows
 this sweep really inserted get a message — two sweeps racing cannot both win a
@@ -24,7 +29,7 @@ Deadlines older than REMINDER_HORIZON_DAYS (7) are left to the console: after
 an outage or a data import the sweep does not flood agencies with stale news.
 
 The query count does not depend on how many assignments are overdue (apart from
-inserts in chunks of 1,000 rows): four candidate queries (one per stage), one for reminders
+inserts in chunks of 1,000 rows): five candidate queries (one per stage), one for reminders
 already sent, one for coordinators, one for the centre, one for closure days,
 then bulk inserts and one update per level.
 """
@@ -48,7 +53,7 @@ from bkk1555.bulk import insert_rows
 from bkk1555.thaidate import thai_datetime
 
 from . import notify, rules
-from .models import Assignment, Category, Reminder, TimelineEntry
+from .models import Assignment, Category, Complaint, Reminder, TimelineEntry
 from .sla import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -63,6 +68,7 @@ STAGES = rules.OVERDUE
 # What the agency should do, for the message text.
 _STAGE_LABEL = {stage.value: str(stage.label) for stage in ST}
 _ACTION_TH = {
+    ST.DISPATCH: "ส่งต่อหน่วยงาน",
     ST.REVIEW: "ตรวจสอบผลที่หน่วยงานรายงาน (ยอมรับหรือส่งกลับแก้ไข)",
     ST.ACKNOWLEDGE: "กดรับเรื่อง",
     ST.MAKE_SAFE: "ทำให้พื้นที่ปลอดภัย",
@@ -320,12 +326,134 @@ def _due_items(now: dt.datetime) -> list[_Due]:
     return items
 
 
+# --- the centre's dispatch clock (rules.DISPATCH): reminders of a case, not of an assignment ---
+
+_CASE_FIELDS_DISPATCH = (
+    "pk",
+    "reference",
+    "is_best",
+    "category__name_th",
+    "category__is_best",
+    "category__reminder_offsets_minutes",
+    "dispatch_due_at",
+)
+
+
+def _insert_case_reminders(
+    rows: list[tuple[int, int, dt.datetime, list[str]]], now: dt.datetime
+) -> set[tuple[int, int]]:
+    """(complaint, level) rows of the dispatch stage, inserted at most once (the partial unique
+    constraint `one_case_reminder_per_level`); returns the keys this call inserted. Few rows:
+    overdue dispatches are a handful at a time, so one VALUES list per 1,000."""
+    table = Reminder._meta.db_table
+    recipients_field = Reminder._meta.get_field("recipients")
+    adapt = connection.ops.adapt_datetimefield_value
+    inserted: set[tuple[int, int]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            values, params = [], []
+            for complaint_id, level, due_at, recipients in chunk:
+                values.append("(%s, %s, %s, %s, %s, %s)")
+                params += [
+                    complaint_id,
+                    rules.DISPATCH.stage,
+                    level,
+                    adapt(due_at),
+                    adapt(now),
+                    recipients_field.get_db_prep_value(recipients, connection),
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} (complaint_id, stage, level, due_at, created_at, recipients) "  # noqa: S608
+                f"VALUES {', '.join(values)} "
+                "ON CONFLICT (complaint_id, stage, level) WHERE assignment_id IS NULL DO NOTHING "
+                "RETURNING complaint_id, level",
+                params,
+            )
+            inserted |= {(c, int(lv)) for c, lv in cursor.fetchall()}
+    return inserted
+
+
+def _dispatch_text(reference: str, category: str, is_best: bool, due_at: dt.datetime, level: int) -> str:
+    badge = "🔴 BEST " if is_best else ""
+    head = "🚨 ยกระดับ" if level >= ESCALATION_LEVEL else f"⏰ ศูนย์ฯ แจ้งเตือนครั้งที่ {level}"
+    return (
+        f"{head}: {badge}เรื่อง {reference} ({category}) ยังไม่ได้ส่งต่อหน่วยงาน "
+        f"เลยกำหนดส่งต่อ ({_thai_minute(due_at)}) กรุณา{_ACTION_TH[ST.DISPATCH]}"
+    )[:5000]
+
+
+def _sweep_dispatch(now: dt.datetime, result: SweepResult) -> None:
+    """Remind the centre (its LINE group, C1555) of cases it has not dispatched in time.
+    Every level goes to the centre, which owes the stage; level 3 is marked an escalation."""
+    rule = rules.DISPATCH
+    qs = Complaint.objects.filter(rule.q(now), **{f"{rule.due_field}__gt": _horizon(now)})
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    candidates = list(qs.values_list(*_CASE_FIELDS_DISPATCH))
+    if not candidates:
+        return
+    sent = set(
+        Reminder.objects.filter(
+            rule.q(now, prefix="complaint__"), stage=rule.stage, assignment__isnull=True
+        ).values_list("complaint_id", "level")
+    )
+    centre = Agency.objects.filter(code=CENTRE_CODE).only("id", "line_group_id").first()
+    group = [centre.line_group_id] if centre and centre.line_group_id else []
+    calendar = WorkingCalendar()
+    due: list[tuple] = []
+    for pk, reference, is_best, name, category_best, offsets_raw, due_at in candidates:
+        offsets = Category(is_best=category_best, reminder_offsets_minutes=offsets_raw).reminder_offsets
+        for level, minutes in enumerate(offsets[:ESCALATION_LEVEL], start=1):
+            if (pk, level) not in sent and _fire_at(due_at, minutes, best=category_best, calendar=calendar) <= now:
+                due.append((pk, reference, is_best, name, due_at, level))
+    if not due:
+        return
+    inserted = _insert_case_reminders([(d[0], d[5], d[4], group) for d in due], now)
+    notices, timeline = [], []
+    for pk, reference, is_best, name, due_at, level in due:
+        if (pk, level) not in inserted:
+            continue  # another sweep got there first
+        text = _dispatch_text(reference, name, is_best, due_at, level)
+        escalation = level >= ESCALATION_LEVEL
+        if group:
+            notices.append(
+                notify.OverdueNotice(
+                    assignment_id=None,
+                    reference=reference,
+                    agency_id=centre.pk,
+                    stage=rule.stage,
+                    level=level,
+                    escalation=escalation,
+                    text=text,
+                    recipients=tuple(group),
+                    centre=True,
+                )
+            )
+        timeline.append(
+            {
+                "complaint_id": pk,
+                "assignment_id": None,
+                "kind": TimelineEntry.Kind.ESCALATED if escalation else TimelineEntry.Kind.REMINDER,
+                "text": text,
+                "data": {"stage": rule.stage, "level": level, "recipients": len(group), "unreachable": False},
+                "created_at": now,
+            }
+        )
+        result.reminders += 1
+        result.levels[level] = result.levels.get(level, 0) + 1
+    insert_rows(TimelineEntry, timeline)
+    notify.overdue(notices)
+    result.messages += len(notices)
+
+
 @transaction.atomic
 def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     """Send every reminder level that has come due and was not sent yet. Safe to run concurrently."""
     now = now or timezone.now()
-    items = _due_items(now)
     result = SweepResult()
+    _sweep_dispatch(now, result)
+    items = _due_items(now)
     if not items:
         return result
     audiences = _Audiences({i.case.agency_id: i.case.agency_group for i in items})
@@ -383,6 +511,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
                         escalation=escalation,
                         text=text,
                         recipients=tuple(recipients),
+                        centre=STAGES[item.stage].owner == "centre",
                     )
                 )
             timeline.append(
@@ -406,7 +535,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
 
     insert_rows(TimelineEntry, timeline)
     notify.overdue(notices)
-    result.messages = len(notices)
+    result.messages += len(notices)
     for level, ids in raised.items():
         _raise_level(level, ids)
     result.escalated = len(raised.get(ESCALATION_LEVEL, ()))

@@ -28,8 +28,10 @@ class AssignmentStatus(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """The SLA stages of an assignment: three the agency owes, and the centre's review."""
+    """The SLA stages: the centre's dispatch (of the case), three the agency owes (of each
+    assignment), and the centre's review."""
 
+    DISPATCH = "dispatch", _("ส่งต่อหน่วยงาน")
     ACKNOWLEDGE = "ack", _("รับเรื่อง")
     MAKE_SAFE = "safe", _("ทำให้ปลอดภัย")
     RESOLVE = "resolve", _("แก้ไขเสร็จ")
@@ -145,6 +147,45 @@ def overdue_q(now: dt.datetime, stage: str | None = None, prefix: str = "", owne
         if owner is None or rule.owner == owner:
             q |= rule.q(now, prefix)
     return q
+
+
+@dataclass(frozen=True)
+class CaseOverdueRule:
+    """A stage the centre owes on the case itself, before any assignment exists: the
+    dispatch clock. Owed while the case is waiting (`statuses`) and `done_field` is unset."""
+
+    stage: str
+    statuses: tuple[str, ...]  # complaint statuses
+    due_field: str
+    done_field: str
+    owner: str = "centre"
+
+    def owed_q(self, prefix: str = "") -> Q:
+        return Q(
+            **{
+                f"{prefix}status__in": list(self.statuses),
+                f"{prefix}{self.done_field}__isnull": True,
+                f"{prefix}{self.due_field}__isnull": False,
+            }
+        )
+
+    def q(self, now: dt.datetime, prefix: str = "") -> Q:
+        return self.owed_q(prefix) & Q(**{f"{prefix}{self.due_field}__lte": now})
+
+    def is_overdue(self, complaint, now: dt.datetime) -> bool:
+        due = getattr(complaint, self.due_field)
+        return (
+            complaint.status in self.statuses
+            and getattr(complaint, self.done_field) is None
+            and due is not None
+            and due <= now
+        )
+
+
+# The centre's own clock: from receipt to the first dispatch. Deadlines come from the
+# category (Category.dispatch_minutes: BEST 10 minutes on the wall clock, others one working
+# hour); a case re-routed after a rejection is the console's "waiting for re-route" queue.
+DISPATCH = CaseOverdueRule(Stage.DISPATCH, ("new",), "dispatch_due_at", "first_dispatched_at")
 
 
 def overdue_stages(assignment, now: dt.datetime) -> list[str]:

@@ -85,6 +85,11 @@ def deadline(
     return (calendar or WorkingCalendar()).add(start, minutes)
 
 
+def dispatch_deadline(category: Category, received_at: dt.datetime) -> dt.datetime:
+    """The centre's own deadline (rules.DISPATCH): from receipt to the first dispatch."""
+    return deadline(category, received_at, category.dispatch_minutes)
+
+
 def stage_deadlines(category: Category, start: dt.datetime) -> dict[str, dt.datetime | None]:
     """The three SLA deadlines (acknowledge, make safe, resolve) for work dispatched at `start`."""
     calendar = None if category.is_best else WorkingCalendar()

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from bkk1555.thaidate import thai_datetime
 from complaints import notify
-from complaints.models import Assignment, Photo
+from complaints.models import Assignment, Photo, TimelineEntry
 from complaints.privacy import scrub
 
 from . import limits
@@ -110,6 +110,17 @@ def _postback_button(label: str, action: str, assignment: Assignment, *, style: 
     return button
 
 
+def dispatch_note(assignment: Assignment) -> str:
+    """The officer's note to the agency, written with the dispatch (its timeline entry)."""
+    data = (
+        TimelineEntry.objects.filter(assignment=assignment, kind=TimelineEntry.Kind.DISPATCHED)
+        .order_by("-created_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return str((data or {}).get("note") or "").strip()
+
+
 def dispatch_bubble(assignment: Assignment) -> dict:
     c = assignment.complaint
     colour = BEST_COLOUR if c.is_best else NORMAL_COLOUR
@@ -129,6 +140,9 @@ def dispatch_bubble(assignment: Assignment) -> dict:
         _row("รายละเอียด", _truncate(scrub(c.description, [c.complainant_name]), 500)),
         _row("ส่งต่อถึง", assignment.agency.name_th),
     ]
+    note = dispatch_note(assignment)
+    if note:
+        body.append(_row("หมายเหตุจากศูนย์ฯ", _truncate(note, 500), colour=colour, bold=True))
     if deadlines:
         body += [{"type": "separator", "margin": "md"}, *deadlines]
     buttons = [_postback_button("รับเรื่อง", "ack", assignment, style="primary", colour=colour)]
@@ -226,7 +240,7 @@ def change_text(change: str, reason: str) -> str:
 
 def overdue_message(notice) -> dict:
     """A reminder as a text message; the agency's carries the button that settles it."""
-    if notice.escalation or notice.stage == "review":  # the centre's own: nothing for it to tap
+    if notice.escalation or notice.centre or notice.stage == "review":  # the centre's own: nothing for it to tap
         return text(notice.text)
     ref = notice.reference
     if notice.stage == "ack":
@@ -249,6 +263,9 @@ def dispatch_text(assignment: Assignment) -> dict:
         f"รายละเอียด: {_truncate(c.description, 1000)}",
         f"ส่งต่อถึง: {_truncate(assignment.agency.name_th, 200)}",
     ]
+    note = dispatch_note(assignment)
+    if note:
+        lines.append(f"หมายเหตุจากศูนย์ฯ: {_truncate(note, 500)}")
     if assignment.ack_due_at:
         lines.append(f"รับเรื่องภายใน: {thai_datetime(assignment.ack_due_at)}")
     if c.lat is not None and c.lng is not None:

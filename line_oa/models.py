@@ -270,7 +270,13 @@ class InboxMessage(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = _("กล่องข้อความ LINE")
         verbose_name_plural = _("กล่องข้อความ LINE")
-        indexes = [models.Index(fields=["chat_id", "-created_at"], name="inbox_chat_idx")]
+        indexes = [
+            models.Index(fields=["chat_id", "-created_at"], name="inbox_chat_idx"),
+            # The console's "unread LINE messages" queue.
+            models.Index(
+                fields=["created_at"], name="inbox_unread_idx", condition=Q(direction="in", read_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender_name or self.chat_id}: {self.text[:40]}"

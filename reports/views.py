@@ -17,7 +17,7 @@ from agencies.models import Agency
 from bkk1555.thaidate import thai_datetime, thai_month
 from complaints.models import Complaint
 
-from . import closing, exports, facts, tables
+from . import closing, dispatch_clock, exports, facts, tables
 from .metrics import ELAPSED_NOTE, METRICS, SLA_NOTE
 from .models import RefreshState
 
@@ -114,7 +114,17 @@ def overview(request):
     return render(
         request,
         "reports/overview.html",
-        _context(request, now, month, "overview", table=table, kpis=kpis, sla_chart=sla_chart, export_key="overview"),
+        _context(
+            request,
+            now,
+            month,
+            "overview",
+            table=table,
+            kpis=kpis,
+            sla_chart=sla_chart,
+            export_key="overview",
+            dispatch_clock=dispatch_clock.time_to_dispatch(month),
+        ),
     )
 
 

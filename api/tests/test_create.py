@@ -132,3 +132,14 @@ def test_a_rejected_body_does_not_use_up_the_idempotency_key(mis_api, body):
     assert bad.status_code == 400
     good = mis_api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="fix-and-retry")
     assert good.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [({"complainant_phone": "call me maybe"}, "invalid_detail"), ({"lat": "14.5", "lng": "100.5"}, "invalid_detail")],
+)
+def test_the_api_refuses_impossible_intake_with_the_workflows_rule(mis_api, body, change, code):
+    response = mis_api.post(URL, {**body, **change}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+    assert not Complaint.objects.exists()

@@ -216,7 +216,7 @@ def test_adding_a_complaint_goes_through_the_workflow(client, officer, normal_ca
             "lat": "13.7",
             "lng": "100.5",
             "received_at_0": timezone.localdate().isoformat(),
-            "received_at_1": "09:30",
+            "received_at_1": "00:00",
             "complainant_name": "นภา รักไทย",
             "complainant_phone": "081-999-0000",
             "assignments-TOTAL_FORMS": "0",
@@ -326,8 +326,8 @@ def test_executive_cannot_add_notes(client, executive, case):
 def test_assignments_and_timeline_are_read_only_on_the_case_page(client, supervisor, case):
     client.force_login(supervisor)
     page = client.get(change_url(case))
-    formset = page.context["inline_admin_formsets"][0]
-    assert not formset.has_add_permission and not formset.has_change_permission
+    assert page.context["inline_admin_formsets"] == []  # assignments are shown, never a formset
+    assert 'id="case-live"' in page.content.decode()
     assert reverse("admin:index") + "complaints/timelineentry/" not in page.content.decode()
     assert Assignment.objects.get().status == "dispatched"
     assert Decimal(str(case.lat)) == Decimal("13.730000")
@@ -400,3 +400,20 @@ def test_pages_beyond_the_cap_are_refused_instead_of_scanning(client, officer, n
     assert client.get(LIST, {"p": "2"}).status_code == 200
     response = client.get(LIST, {"p": "3"})
     assert response.status_code == 302 and "e=1" in response["Location"]
+
+
+def test_the_case_page_refreshes_its_assignments_and_timeline(client, officer, case, django_assert_max_num_queries):
+    client.force_login(officer)
+    with django_assert_max_num_queries(8):
+        live = client.get(reverse("admin:complaints_complaint_live", args=[case.pk]))
+    assert live.status_code == 200
+    assert "ส่งต่อแล้ว รอรับเรื่อง" in live.content.decode()
+
+
+def test_a_refused_photo_keeps_the_note_that_was_typed(client, officer, case):
+    client.force_login(officer)
+    client.post(
+        reverse("admin:complaints_complaint_note", args=[case.pk]),
+        {"text": "โทรแจ้งเขตแล้ว", "stage": "before", "photo": _upload(b"not an image")},
+    )
+    assert "โทรแจ้งเขตแล้ว" in client.get(change_url(case)).content.decode()

@@ -7,7 +7,7 @@ Rows are locked complaint first, then assignment, so concurrent changes of one c
 serialise instead of deadlocking or racing. The admin, LINE, the API and the tasks call
 exactly one service per intention:
 
-- intake:   receive, edit_details, suggested_agencies
+- intake:   receive, edit_details, check_details, similar_open_cases, add_complainant, suggested_agencies
 - dispatch: dispatch, reroute (the centre's move, or `declined=True` for the agency's "not ours")
 - agency:   acknowledge, report_progress, mark_made_safe, resolve, reject
 - evidence: add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
@@ -31,7 +31,17 @@ from .evidence import (
     record_location,
     resolve_with_photos,
 )
-from .intake import DETAIL_FIELDS, EDITABLE_FIELDS, edit_details, receive, suggested_agencies
+from .intake import (
+    DETAIL_FIELDS,
+    EDITABLE_FIELDS,
+    add_complainant,
+    check_details,
+    edit_details,
+    receive,
+    similar_open_cases,
+    split_phone,
+    suggested_agencies,
+)
 from .public import renew_public_link
 from .review import accept, end_case, plan_permanent_fix, result_flags, result_photos, send_back, verify
 
@@ -40,6 +50,10 @@ __all__ = [
     "EDITABLE_FIELDS",
     "Actor",
     "accept",
+    "add_complainant",
+    "check_details",
+    "similar_open_cases",
+    "split_phone",
     "end_case",
     "plan_permanent_fix",
     "result_flags",

@@ -73,7 +73,12 @@ def dispatch(
             by=actor,
             assignment=assignment,
             text=note or agency.name_th,
-            data={"agency": agency.code, "channel": channel, "line_reachable": notify.agency_is_reachable(agency)},
+            data={
+                "note": note,
+                "agency": agency.code,
+                "channel": channel,
+                "line_reachable": notify.agency_is_reachable(agency),
+            },
             at=now,
         )
         notify.assignment_dispatched(assignment)
@@ -85,6 +90,10 @@ def dispatch(
                 ", ".join(a.name_th for a in agencies), ", ".join(a.name_en or a.code for a in agencies)
             ),
         )
+    if complaint.first_dispatched_at is None:
+        # Stops the centre's dispatch clock (rules.DISPATCH) for good.
+        complaint.first_dispatched_at = now
+        complaint.save(update_fields=["first_dispatched_at"])
     refresh_status(complaint, at=now)
     notify.case_dispatched(complaint, created)  # the complainant hears which agency has it
     return created

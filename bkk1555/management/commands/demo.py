@@ -6,6 +6,7 @@ only seeded into an empty database, demo users keep their password.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -36,6 +37,15 @@ def ensure_demo_users() -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: when the runner dies, even by SIGKILL, the kernel sends the
+    child SIGTERM (Linux's PR_SET_PDEATHSIG), so no web server is left holding the port.
+    Their own session still keeps Ctrl-C away from them: the runner stops them in order."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class Command(BaseCommand):
@@ -92,7 +102,9 @@ class Command(BaseCommand):
         restarts = {name: 0 for name in commands}
 
         def start(name: str) -> None:
-            procs[name] = subprocess.Popen(commands[name], env=env, cwd=settings.BASE_DIR, start_new_session=True)
+            procs[name] = subprocess.Popen(
+                commands[name], env=env, cwd=settings.BASE_DIR, start_new_session=True, preexec_fn=_die_with_parent
+            )
 
         stop = False
 
