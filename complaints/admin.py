@@ -27,6 +27,7 @@ from bkk1555.thaidate import thai_datetime
 
 from . import rules, workflow
 from .admin_filters import AgencyFilter, ConsolePaginator, OverdueFilter, ReceivedRangeFilter, ZoneFilter
+from .admin_review import OUTCOME_FIELDS, OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
@@ -96,7 +97,7 @@ class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
+class ComplaintAdmin(OutcomeColumnsMixin, ComplaintViewsMixin, admin.ModelAdmin):
     form = ComplaintForm
     inlines = [AssignmentInline]
     list_display_links = ("reference",)
@@ -158,7 +159,18 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         person = "complainant_full" if can_see_pii(request.user) else "complainant_masked"
-        return ("reference", "best_badge", "category", "district", "agencies", "age", "overdue", "status", person)
+        return (
+            "reference",
+            "best_badge",
+            "category",
+            "district",
+            "agencies",
+            "age",
+            "overdue",
+            "status",
+            "outcome_badge",
+            person,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """A reference is an exact unique-index lookup, digits a phone prefix on its index,
@@ -245,6 +257,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
                 },
             ),
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
+            (_("ผลการยุติเรื่องและการตรวจสอบผล"), {"fields": OUTCOME_FIELDS}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
             (_("ประวัติเรื่อง (เก่าไปใหม่)"), {"fields": ("timeline",)}),
@@ -267,6 +280,7 @@ class ComplaintAdmin(ComplaintViewsMixin, admin.ModelAdmin):
             "timeline",
             "masked_name",
             "masked_phone",
+            *OUTCOME_FIELDS,
         )
 
     def get_changeform_initial_data(self, request):
