@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django import forms as django_forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
@@ -152,6 +152,16 @@ class QueueStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Django re-reads a list that fits on one page from the queryset; the look-ahead
+        # pager already holds those rows, so use them (one query for the page, not two).
+        ahead = self.paginator._ahead
+        if not self.multi_page and ahead is not None and ahead[0] == 0:
+            self.result_list = ahead[1]
+
+
 @admin.register(ReviewQueue)
 class ReviewQueueAdmin(admin.ModelAdmin):
     change_list_template = "admin/complaints/review_queue.html"
@@ -200,6 +210,9 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return queue_queryset()
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         page = request.GET.get(PAGE_VAR, "1")
