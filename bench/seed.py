@@ -52,20 +52,23 @@ TABLES = {
         "id", "reference", "channel", "external_ref", "complainant_name", "complainant_phone", "category_id",
         "is_best", "description", "address", "landmark", "district_id", "subdistrict_id", "lat", "lng",
         "received_at", "status", "duplicate_of_id", "closed_at", "created_by_id", "created_at", "updated_at",
+        "outcome", "outcome_note",
     ],
     Assignment: [
         "id", "complaint_id", "agency_id", "status", "channel", "dispatched_at", "dispatched_by_id", "ack_due_at",
         "safe_due_at", "resolve_due_at", "acknowledged_at", "acknowledged_by_id", "acknowledged_by_name",
         "made_safe_at", "resolved_at", "first_resolved_at", "verified_at", "closed_at", "result_note",
         "reject_reason", "rerouted_to_id", "reopen_count", "escalation_level", "updated_at",
+        "review_due_at", "sent_back_count", "plan_reason", "plan_note",
     ],
     TimelineEntry: [
         "id", "complaint_id", "assignment_id", "kind", "text", "data", "actor_user_id", "actor_coordinator_id",
-        "created_at",
+        "created_at", "actor_display_name", "actor_channel",
     ],
 }  # fmt: skip
 
 N = r"\N"
+OUTCOMES = {"closed": "fixed", "cancelled": "cancelled", "duplicate": "duplicate"}
 FIRST = ["สมชาย", "สมหญิง", "วิชัย", "นภา", "ประเสริฐ", "กาญจนา", "สุรชัย", "อำไพ", "ธีรวัฒน์", "ปราณี"]
 LAST = ["ใจดี", "รักไทย", "สุขสันต์", "มีสุข", "ทองคำ", "แก้วมณี", "ศรีสวัสดิ์", "บุญเรือง"]
 ROADS = ["ถนนพระราม 4", "ถนนสุขุมวิท", "ถนนเพชรบุรี", "ถนนลาดพร้าว", "ถนนรามคำแหง", "ถนนพหลโยธิน", "ถนนเจริญกรุง"]
@@ -184,12 +187,14 @@ def generate(args, files, start_ids, counters):
                     N,
                     ts(received),
                     ts(closed_at or received),
+                    OUTCOMES.get(status, ""),
+                    "",
                 )
             )  # fmt: skip
             + "\n"
         )
         nt += 1
-        ft.write(f"{tid + nt}\t{cid}\t{N}\treceived\tโทร 1555\t{{}}\t{N}\t{N}\t{ts(received)}\n")
+        ft.write(f"{tid + nt}\t{cid}\t{N}\treceived\tโทร 1555\t{{}}\t{N}\t{N}\t{ts(received)}\t\tadmin\n")
         prev_id = cid
         if status == "new":
             continue
@@ -238,6 +243,11 @@ def generate(args, files, start_ids, counters):
                         "0",
                         "0",
                         ts(end or verified or dispatched),
+                        # the centre's review deadline (wall clock: BEST 2 h, others 8 h after the result)
+                        ts(resolved + dt.timedelta(hours=2 if best else 8) if a_status == "resolved" else None),
+                        "0",
+                        "",
+                        "",
                     )
                 )  # fmt: skip
                 + "\n"
@@ -253,7 +263,7 @@ def generate(args, files, start_ids, counters):
                 events.append(("cancelled", end))
             for kind, at in events:
                 nt += 1
-                ft.write(f"{tid + nt}\t{cid}\t{a_id}\t{kind}\t\t{{}}\t{N}\t{N}\t{ts(at)}\n")
+                ft.write(f"{tid + nt}\t{cid}\t{a_id}\t{kind}\t\t{{}}\t{N}\t{N}\t{ts(at)}\t\tadmin\n")
     return cid - start_ids[0], na, nt
 
 

@@ -102,13 +102,14 @@ def round_start(assignment: Assignment) -> dt.datetime:
 
 
 def queue_queryset():
-    since = Coalesce(OuterRef("rework_since"), OuterRef("dispatched_at"))
-    shared = TimelineEntry.objects.filter(assignment=OuterRef("pk"), kind=K.LOCATION, created_at__gte=since)
+    # Prefetched by the page's assignment ids (their foreign-key indexes), not EXISTS per row:
+    # a per-row subquery on the timeline may be planned on the (kind, created_at) index and
+    # then walks every location shared since the dispatch, of every case.
     results = Photo.objects.filter(stage=Photo.Stage.AFTER).only("assignment_id", "flags", "lat", "created_at")
-    return (
-        Assignment.objects.filter(status__in=REVIEW.statuses)
-        .annotate(location_shared=Exists(shared))
-        .prefetch_related(Prefetch("photos", queryset=results.order_by("created_at", "id"), to_attr="result_list"))
+    shared = TimelineEntry.objects.filter(kind=K.LOCATION).only("assignment_id", "created_at")
+    return Assignment.objects.filter(status__in=REVIEW.statuses).prefetch_related(
+        Prefetch("photos", queryset=results.order_by("created_at", "id"), to_attr="result_list"),
+        Prefetch("timeline", queryset=shared, to_attr="shared_locations"),
     )
 
 
@@ -118,6 +119,14 @@ def this_round(assignment: Assignment) -> list[Photo]:
         since = assignment.rework_since
         assignment._this_round = [p for p in assignment.result_list if since is None or p.created_at >= since]
     return assignment._this_round
+
+
+def location_shared(assignment: Assignment) -> bool:
+    """A location shared in this round, or a result photo of this round with its position."""
+    since = round_start(assignment)
+    return any(e.created_at >= since for e in assignment.shared_locations) or any(
+        p.lat is not None for p in this_round(assignment)
+    )
 
 
 class QueueAgencyFilter(admin.SimpleListFilter):
@@ -272,7 +281,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("ตำแหน่ง"))
     def location(self, obj):
-        if obj.location_shared or any(p.lat is not None for p in this_round(obj)):
+        if location_shared(obj):
             return format_html('<span class="review-ok">✓ {}</span>', _("แชร์ตำแหน่งแล้ว"))
         return format_html('<span class="review-missing">✗ {}</span>', _("ไม่ได้แชร์ตำแหน่ง"))
 
