@@ -39,7 +39,7 @@ from . import rules, workflow
 from .admin_filters import ConsolePaginator
 from .errors import WorkflowError
 from .models import Assignment, Complaint, Photo, ReviewQueue, TimelineEntry
-from .photos import FLAG_TEXT
+from .photos import FLAG_TEXT, distance_metres
 from .review_forms import AcceptForm, PlanForm, SendBackForm
 
 A = Assignment.Status
@@ -411,6 +411,7 @@ class ReviewPage:
         self.earlier_results = [p for p in mine if p.created_at < since]
         for p in self.result_photos:
             p.flag_texts = [flag_text(f) for f in p.flags or []]
+            p.metres_from_site = self._metres(complaint, p.lat, p.lng)
         self.flags = [
             (code, flag_text(code)) for code in dict.fromkeys(f for p in self.result_photos for f in p.flags or [])
         ]
@@ -431,6 +432,12 @@ class ReviewPage:
         self.overdue = REVIEW.is_overdue(assignment, timezone.now())
         self.dispatch_to_result = duration_text(assignment.dispatched_at, assignment.resolved_at)
         self.map = self._map(complaint)
+
+    @staticmethod
+    def _metres(complaint: Complaint, lat, lng) -> int | None:
+        if None in (lat, lng, complaint.lat, complaint.lng):
+            return None
+        return round(distance_metres(lat, lng, complaint.lat, complaint.lng))
 
     def _map(self, complaint: Complaint) -> dict:
         def point(lat, lng, label, **extra):

@@ -221,6 +221,8 @@ def test_review_page_shows_both_sides_the_map_data_flags_and_who_reported(client
     html = client.get(review_url(flagged)).content.decode()
     assert '"shared": [{"lat": 13.73' in html
     assert '"photos": [{"lat": 13.73' in html
+    assert "ห่างจุดที่แจ้งประมาณ 0 ม." in html  # the photo now has the shared position
+    assert 'class="review-shared"' in html and coordinator.name in html
     assert str(FLAG_TEXT["no_location"]) not in html
 
 
