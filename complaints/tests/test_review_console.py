@@ -376,3 +376,28 @@ def test_closed_case_shows_its_outcome_in_the_list(client, officer, clean):
     client.force_login(officer)
     row = row_of(client.get(LIST).content.decode(), clean.complaint.reference)
     assert "outcome-fixed" in row and "แก้ไขแล้ว" in row
+
+
+@pytest.fixture
+def thai_afterwards():
+    """The language middleware activates English for this thread; later tests expect Thai."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_queue_and_review_page_read_in_english_with_the_language_cookie(client, officer, flagged, thai_afterwards):
+    from django.conf import settings
+
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    queue = client.get(QUEUE).content.decode()
+    assert "Results awaiting review" in queue and "no location shared" in queue
+    page = client.get(review_url(flagged)).content.decode()
+    for text in ("Send back to the agency", "Why accept the result despite the flags", "Made safe, permanent fix"):
+        assert text in page, text
+    assert "ส่งกลับให้หน่วยงานแก้ไข" not in page
+    refused = client.post(review_url(flagged), {"decision": "verify"})
+    assert "is flagged" in messages_of(refused)
