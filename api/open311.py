@@ -10,8 +10,9 @@ member's display name (an unbound group member) is never published.
 
 Mapping: our states → open/closed (closed, cancelled and duplicate cases are
 closed); the latest resolve deadline of the live assignments → expected_datetime;
-their agencies → agency_responsible; the result note → status_notes; the case's
-first photo's public derivative (re-encoded, no EXIF) → media_url.
+their agencies → agency_responsible; the outcome in neutral words (api/outcomes.py)
+with, for a fixed case, the result note → status_notes; the case's first photo's public
+derivative (re-encoded, no EXIF) → media_url.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from complaints.models import Assignment, Category, Complaint, Photo, TimelineEn
 from complaints.privacy import scrub
 
 from .fields import to_utc
+from .outcomes import status_notes
 from .throttling import AnonymousRateThrottle
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -85,6 +87,7 @@ COMPLAINT_FIELDS = (
     "category__code",
     "category__name_th",
     "subdistrict__postal_codes",
+    "outcome",
 )
 ASSIGNMENT_FIELDS = (
     "id",
@@ -97,6 +100,7 @@ ASSIGNMENT_FIELDS = (
     "acknowledged_by_name",
     "agency__name_th",
 )
+ASSIGNMENT_FIELDS += ("planned_for",)  # a planned permanent fix's date, in status_notes
 
 
 def service_requests(queryset) -> list[dict]:
@@ -153,16 +157,14 @@ def _service_request(row: dict, live: list[dict], photo: str | None) -> dict:
     notes = [
         a["result_note"] for a in sorted(live, key=lambda a: a["resolved_at"] or a["dispatched_at"]) if a["result_note"]
     ]
-    if row["status"] == Complaint.Status.CANCELLED:
-        notes = ["ยกเลิกเรื่อง (cancelled)"]
-    elif row["status"] == Complaint.Status.DUPLICATE:
-        notes = ["เรื่องซ้ำ (duplicate)"]
+    planned = max((a["planned_for"] for a in live if a["planned_for"]), default=None)
+    note = status_notes(row["outcome"], row["status"], notes[-1] if notes else "", planned)
     address = ", ".join(p for p in (row["address"], row["landmark"]) if p)
     postal = row["subdistrict__postal_codes"] or ""
     return {
         "service_request_id": row["reference"],
         "status": "closed" if row["status"] in CLOSED else "open",
-        "status_notes": scrub(notes[-1], names) if notes else "",
+        "status_notes": scrub(note, names) if note else "",
         "service_name": row["category__name_th"],
         "service_code": row["category__code"],
         "description": public_description(row, names),

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency, District, Subdistrict
+from complaints import rules
 from complaints.models import Assignment, Category, Complaint, Photo, TimelineEntry
 from complaints.photos import MAX_BYTES
 from complaints.pii import can_see_pii, mask_name, mask_phone
@@ -50,6 +51,8 @@ class CategoryBriefSerializer(CodeNameSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     agency = CodeNameSerializer(read_only=True)
     complaint = serializers.IntegerField(source="complaint_id", read_only=True)
+    # Declared: a read-only model choice field loses allow_blank, and the schema then forbids "".
+    plan_reason = serializers.ChoiceField(choices=rules.PlanReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Assignment
@@ -73,6 +76,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "reject_reason",
             "reopen_count",
             "escalation_level",
+            "review_due_at",
+            "sent_back_count",
+            "planned_for",
+            "plan_reason",
+            "plan_note",
         ]
         read_only_fields = fields
 
@@ -127,6 +135,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     complainant_name = serializers.SerializerMethodField()
     complainant_phone = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True, read_only=True)
+    outcome = serializers.ChoiceField(choices=rules.Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         list_serializer_class = _RecordedComplaintList
@@ -151,6 +160,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "complainant_phone",
             "received_at",
             "closed_at",
+            "outcome",
+            "outcome_note",
             "created_at",
             "updated_at",
             "assignments",

@@ -59,7 +59,7 @@ TABLES = {
         "safe_due_at", "resolve_due_at", "acknowledged_at", "acknowledged_by_id", "acknowledged_by_name",
         "made_safe_at", "resolved_at", "first_resolved_at", "verified_at", "closed_at", "result_note",
         "reject_reason", "rerouted_to_id", "reopen_count", "escalation_level", "updated_at",
-        "sent_back_count", "plan_reason", "plan_note",
+        "review_due_at", "sent_back_count", "plan_reason", "plan_note",
     ],
     TimelineEntry: [
         "id", "complaint_id", "assignment_id", "kind", "text", "data", "actor_user_id", "actor_coordinator_id",
@@ -68,6 +68,7 @@ TABLES = {
 }  # fmt: skip
 
 N = r"\N"
+OUTCOMES = {"closed": "fixed", "cancelled": "cancelled", "duplicate": "duplicate"}
 FIRST = ["สมชาย", "สมหญิง", "วิชัย", "นภา", "ประเสริฐ", "กาญจนา", "สุรชัย", "อำไพ", "ธีรวัฒน์", "ปราณี"]
 LAST = ["ใจดี", "รักไทย", "สุขสันต์", "มีสุข", "ทองคำ", "แก้วมณี", "ศรีสวัสดิ์", "บุญเรือง"]
 ROADS = ["ถนนพระราม 4", "ถนนสุขุมวิท", "ถนนเพชรบุรี", "ถนนลาดพร้าว", "ถนนรามคำแหง", "ถนนพหลโยธิน", "ถนนเจริญกรุง"]
@@ -190,14 +191,14 @@ def generate(args, files, start_ids, counters):
                     ts(received + dt.timedelta(minutes=10 if best else 60)),
                     ts(dispatched) if status not in ("new",) else N,
                     "",
-                    {"closed": "fixed", "cancelled": "cancelled", "duplicate": "duplicate"}.get(status, ""),
+                    OUTCOMES.get(status, ""),
                     "",
                 )
             )  # fmt: skip
             + "\n"
         )
         nt += 1
-        ft.write(f"{tid + nt}\t{cid}\t{N}\treceived\tโทร 1555\t{{}}\t{N}\t{N}\t{ts(received)}\t\t\n")
+        ft.write(f"{tid + nt}\t{cid}\t{N}\treceived\tโทร 1555\t{{}}\t{N}\t{N}\t{ts(received)}\t\tadmin\n")
         prev_id = cid
         if status == "new":
             continue
@@ -246,6 +247,8 @@ def generate(args, files, start_ids, counters):
                         "0",
                         "0",
                         ts(end or verified or dispatched),
+                        # the centre's review deadline (wall clock: BEST 2 h, others 8 h after the result)
+                        ts(resolved + dt.timedelta(hours=2 if best else 8) if a_status == "resolved" else None),
                         "0",
                         "",
                         "",
@@ -264,7 +267,7 @@ def generate(args, files, start_ids, counters):
                 events.append(("cancelled", end))
             for kind, at in events:
                 nt += 1
-                ft.write(f"{tid + nt}\t{cid}\t{a_id}\t{kind}\t\t{{}}\t{N}\t{N}\t{ts(at)}\t\t\n")
+                ft.write(f"{tid + nt}\t{cid}\t{a_id}\t{kind}\t\t{{}}\t{N}\t{N}\t{ts(at)}\t\tadmin\n")
     return cid - start_ids[0], na, nt
 
 

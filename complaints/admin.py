@@ -27,6 +27,7 @@ from .admin_filters import (
     ReceivedRangeFilter,
     ZoneFilter,
 )
+from .admin_review import OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
@@ -34,7 +35,7 @@ from .models import Category, ClosureDay, Complaint, Reminder
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
+class ComplaintAdmin(OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
     form = ComplaintForm
     list_display_links = ("reference",)
     list_filter = (

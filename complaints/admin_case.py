@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bkk1555.thaidate import thai_datetime
 
 from . import workflow
+from .admin_review import OUTCOME_FIELDS
 from .pii import can_see_pii, mask_name, mask_phone
 
 
@@ -48,6 +49,7 @@ class CasePageMixin:
                 },
             ),
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
+            (_("ผลการยุติเรื่องและการตรวจสอบผล"), {"fields": OUTCOME_FIELDS}),
             (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
@@ -69,6 +71,7 @@ class CasePageMixin:
             "photo_thumbnails",
             "masked_name",
             "masked_phone",
+            *OUTCOME_FIELDS,
         )
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -70,7 +70,18 @@ class ComplaintColumnsMixin:
 
     def get_list_display(self, request):
         person = "complainant_full" if can_see_pii(request.user) else "complainant_masked"
-        return ("reference", "best_badge", "category", "district", "agencies", "age", "overdue", "status", person)
+        return (
+            "reference",
+            "best_badge",
+            "category",
+            "district",
+            "agencies",
+            "age",
+            "overdue",
+            "status",
+            "outcome_badge",
+            person,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """A reference is an exact unique-index lookup, digits a phone prefix on its index,

@@ -398,9 +398,11 @@ class Assignment(models.Model):
                 models.Index(fields=[rule.due_field], name=f"assignment_{name}_due_idx", condition=rule.owed_q())
                 for name, rule in rules.OVERDUE.items()
             ),
-            # The console's "results waiting for review" queue, oldest result first.
+            # The centre's review queue, oldest result first (complaints/admin_review.py).
             models.Index(
-                fields=["resolved_at", "id"], name="assignment_review_queue_idx", condition=Q(status="resolved")
+                fields=["resolved_at", "id"],
+                name="assignment_review_queue_idx",
+                condition=Q(status__in=list(rules.OVERDUE[rules.Stage.REVIEW].statuses)),
             ),
             # The console's "escalated to the centre" queue.
             models.Index(
@@ -420,6 +422,16 @@ class Assignment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in rules.LIVE
+
+
+class ReviewQueue(Assignment):
+    """The results awaiting the centre's review (รอตรวจสอบผล): a second admin over the
+    assignments, so the queue has its own page in the console and its own list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ผลที่รอตรวจสอบ")
+        verbose_name_plural = _("รอตรวจสอบผล")
 
 
 class TimelineEntry(models.Model):

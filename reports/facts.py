@@ -17,7 +17,9 @@ history.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
@@ -45,8 +47,44 @@ def _minutes(start: dt.datetime, end: dt.datetime | None) -> float | None:
     return max((end - start).total_seconds() / 60, 0.0)
 
 
-def build_fact(assignment: Assignment, calendar: WorkingCalendar) -> AssignmentFact:
+@dataclass
+class ReviewHistory:
+    results: int = 0
+    accepted_flagged: int = 0
+    review_minutes: float | None = None
+
+
+def review_histories(ids: list[int]) -> dict[int, ReviewHistory]:
+    """Per assignment, from its timeline (one query for a batch): the results reported, those
+    accepted despite a fake-fix flag, and the minutes from the latest decided result to the
+    centre's decision on it (accept or send back)."""
+    K = TimelineEntry.Kind
+    out: dict[int, ReviewHistory] = defaultdict(ReviewHistory)
+    waiting: dict[int, dt.datetime] = {}
+    rows = (
+        TimelineEntry.objects.filter(assignment_id__in=ids, kind__in=[K.RESOLVED, K.VERIFIED, K.SENT_BACK])
+        .order_by("assignment_id", "created_at", "id")
+        .values_list("assignment_id", "kind", "created_at", "data")
+    )
+    for assignment_id, kind, at, data in rows:
+        history = out[assignment_id]
+        if kind == K.RESOLVED:
+            history.results += 1
+            waiting[assignment_id] = at
+            continue
+        if kind == K.VERIFIED and (data or {}).get("accepted_flags"):
+            history.accepted_flagged += 1
+        reported = waiting.pop(assignment_id, None)
+        if reported is not None:
+            history.review_minutes = _minutes(reported, at)
+    return out
+
+
+def build_fact(
+    assignment: Assignment, calendar: WorkingCalendar, history: ReviewHistory | None = None
+) -> AssignmentFact:
     """The fact row for one assignment (with complaint, its category and district loaded)."""
+    history = history or ReviewHistory()
     complaint = assignment.complaint
     start = assignment.dispatched_at
     on_working_clock = not complaint.category.is_best
@@ -91,6 +129,12 @@ def build_fact(assignment: Assignment, calendar: WorkingCalendar) -> AssignmentF
         safe_sla_minutes=sla(safe_at),
         resolve_minutes=_minutes(start, resolved_at),
         resolve_sla_minutes=sla(resolved_at),
+        outcome=complaint.outcome,
+        results_reported=history.results,
+        sent_back=assignment.sent_back_count,
+        accepted_flagged=history.accepted_flagged,
+        review_minutes=history.review_minutes,
+        planned_for=assignment.planned_for,
         source_updated_at=max(assignment.updated_at, complaint.updated_at),
     )
 
@@ -119,7 +163,8 @@ def recompute(ids: Iterable[int], calendar: WorkingCalendar | None = None) -> in
         rows = Assignment.objects.filter(pk__in=chunk).select_related(
             "complaint", "complaint__category", "complaint__district"
         )
-        facts = [build_fact(a, calendar) for a in rows]
+        histories = review_histories(chunk)
+        facts = [build_fact(a, calendar, histories.get(a.pk)) for a in rows]
         AssignmentFact.objects.bulk_create(
             facts, update_conflicts=True, unique_fields=["assignment"], update_fields=_UPDATE_FIELDS
         )

@@ -60,6 +60,16 @@ class AssignmentFact(models.Model):
     safe_sla_minutes = models.FloatField(null=True)
     resolve_minutes = models.FloatField(null=True)
     resolve_sla_minutes = models.FloatField(null=True)
+    # The end of the loop: the case's outcome (copied to each of its assignments), the
+    # results the agency reported, how many the centre sent back, how many it accepted
+    # despite a fake-fix flag, the elapsed minutes from the latest decided result to the
+    # centre's decision on it, and a planned permanent fix's date.
+    outcome = models.CharField(max_length=10, blank=True, default="")
+    results_reported = models.PositiveSmallIntegerField(default=0)
+    sent_back = models.PositiveSmallIntegerField(default=0)
+    accepted_flagged = models.PositiveSmallIntegerField(default=0)
+    review_minutes = models.FloatField(null=True)
+    planned_for = models.DateField(null=True)
     source_updated_at = models.DateTimeField()
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -266,5 +266,62 @@ def slowest_open(agency_id: int, month: dt.date, now: dt.datetime, limit: int = 
             "status",
             "dispatched_at",
             "is_best",
+        )[:limit]
+    )
+
+
+# --- the end of the loop: the centre's review and the cases' outcomes ---------------------
+
+Outcome = rules.Outcome
+# Work that really held the case: an agency that said "not ours", or work the centre moved
+# to another agency, does not share the case's outcome.
+HELD = ~Q(status=S.REJECTED) & Q(rerouted=False)
+
+
+def review_counts(now: dt.datetime) -> dict:
+    """Sums over the facts and distinct cases (a case with two agencies counts once per
+    group it is in). "Now" only for planned fixes past their date."""
+    today = timezone.localtime(now).date()
+    return {
+        "results_reported": Sum("results_reported"),
+        "sent_back": Sum("sent_back"),
+        "accepted_flagged": Sum("accepted_flagged"),
+        "cases_dispatched": Count("complaint", distinct=True, filter=HELD),
+        **{f"outcome_{o}": Count("complaint", distinct=True, filter=HELD & Q(outcome=o)) for o in Outcome.values},
+        "plan_late": Count("complaint", distinct=True, filter=HELD & Q(status__in=OPEN, planned_for__lt=today)),
+        "planned_last": Max("planned_for", filter=HELD & Q(status__in=OPEN)),
+    }
+
+
+def review_figures(qs, group: str, now: dt.datetime) -> dict[object, dict]:
+    """The centre's review and the outcomes of the facts in `qs`, per `group` value: one
+    grouped query for the counts, one for the median review time."""
+    out = {}
+    for row in qs.order_by().values(group).annotate(**review_counts(now)):
+        key = row.pop(group)
+        for k in ("results_reported", "sent_back", "accepted_flagged"):
+            row[k] = row[k] or 0
+        row["sent_back_pct"] = _share(row["sent_back"], row["results_reported"])
+        row["fixed_pct"] = _share(row["outcome_fixed"], row["cases_dispatched"])
+        row["review_p50"] = None
+        out[key] = row
+    for key, values in grouped_percentiles(qs, group, ["review_minutes"], ps=(0.5,)).items():
+        if key in out and values.get(("review_minutes", 0.5)) is not None:
+            out[key]["review_p50"] = round(values[("review_minutes", 0.5)], 1)
+    return out
+
+
+def planned_fixes(month: dt.date, now: dt.datetime, limit: int = 200) -> list[dict]:
+    """The month's cases waiting for a planned permanent fix, earliest date first — no personal data."""
+    return list(
+        AssignmentFact.objects.filter(HELD, month=month, status__in=OPEN, planned_for__isnull=False)
+        .order_by("planned_for", "complaint_id")
+        .values(
+            "complaint__reference",
+            "category__name_th",
+            "agency__name_th",
+            "is_best",
+            "planned_for",
+            "assignment__plan_reason",
         )[:limit]
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("areas/", views.areas, name="areas"),
     path("trends/", views.trends, name="trends"),
     path("channels/", views.channels, name="channels"),
+    path("outcomes/", views.outcomes, name="outcomes"),
     path("survey/", views.survey, name="survey"),
     path("closing/", views.closing_loop, name="closing"),
     path("export/<slug:key>.<str:fmt>", views.export, name="export"),

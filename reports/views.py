@@ -335,6 +335,37 @@ def channels(request):
 
 
 @reports_view
+def outcomes(request):
+    """The end of the loop: how the centre reviewed results and how the month's cases ended."""
+    now = _now()
+    month = parse_month(request, now)
+    facts.refresh_recent()
+    trend = tables.review_trend_table(month, now)
+    current = trend.rows[-1]
+    kpis = _kpis(
+        ["fixed_pct", "outcome_planned", "plan_late", "sent_back_pct", "accepted_flagged", "review_p50"],
+        current,
+        trend.rows[-2],
+    )
+    return render(
+        request,
+        "reports/outcomes.html",
+        _context(
+            request,
+            now,
+            month,
+            "outcomes",
+            kpis=kpis,
+            trend=trend,
+            agencies=tables.review_agency_table(month, now),
+            categories=tables.review_category_table(month, now),
+            planned=tables.planned_fixes_table(month, now),
+            export_key="review_trends",
+        ),
+    )
+
+
+@reports_view
 def survey(request):
     now = _now()
     month = parse_month(request, now)
@@ -404,6 +435,10 @@ EXPORTS = {
     "survey_comments": lambda month, now, request: tables.survey_comments_table(month),
     "agency_open": lambda month, now, request: tables.slowest_open_table(_agency_id(request), month, now),
     "agency_trend": lambda month, now, request: tables.trend_table(month, now, agency_id=_agency_id(request)),
+    "review_trends": lambda month, now, request: tables.review_trend_table(month, now),
+    "review_agencies": lambda month, now, request: tables.review_agency_table(month, now),
+    "review_categories": lambda month, now, request: tables.review_category_table(month, now),
+    "planned_fixes": lambda month, now, request: tables.planned_fixes_table(month, now),
 }
 
 

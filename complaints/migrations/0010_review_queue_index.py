@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='assignment',
-            index=models.Index(condition=models.Q(('status', 'resolved')), fields=['resolved_at', 'id'], name='assignment_review_queue_idx'),
+            index=models.Index(condition=models.Q(('status__in', ['resolved'])), fields=['resolved_at', 'id'], name='assignment_review_queue_idx'),
         ),
     ]

@@ -2,6 +2,7 @@
 
 from django import template
 
+from bkk1555.thaidate import thai_date as _thai_date
 from bkk1555.thaidate import thai_datetime as _thai_datetime
 
 register = template.Library()
@@ -16,3 +17,9 @@ def thai_datetime(value):
 @register.filter
 def in_set(value, container):
     return value in container
+
+
+@register.filter
+def thai_date(value):
+    """`24 พ.ย. 2569` (Buddhist era)."""
+    return _thai_date(value)

@@ -42,7 +42,7 @@ class Data:
     rerouted: Assignment
 
 
-def _photo(assignment: Assignment, when: dt.datetime) -> Photo:
+def _photo(assignment: Assignment, when: dt.datetime, flags: tuple[str, ...] = ()) -> Photo:
     return Photo.objects.create(
         complaint=assignment.complaint,
         assignment=assignment,
@@ -50,6 +50,7 @@ def _photo(assignment: Assignment, when: dt.datetime) -> Photo:
         image="photos/x.jpg",
         thumbnail="thumbs/x.jpg",
         sha256=f"{assignment.pk:064d}",
+        flags=list(flags),
         created_at=when,
     )
 
@@ -122,3 +123,60 @@ def build(officer) -> Data:
 
     wrong.refresh_from_db()
     return Data(best, normal, line_agency, radio_agency, wrong_agency, right_agency, c1, c5, wrong, right)
+
+
+def build_review(officer, data: Data) -> None:
+    """October's end of the loop, on top of `build` (answers in reports/tests/test_review_metrics.py).
+
+    Already in `build`: C1 and C2 resolved, not yet reviewed (1 result each); C4 resolved
+    6 Oct 09:05, verified 15:00 (355 min: fixed), reopened (no outcome again) and resolved
+    again (2 results, the second not reviewed); C3 made safe, C5 open — none has an outcome.
+    """
+    best, normal, line, right = data.best, data.normal, data.line_agency, data.right_agency
+    d1 = data.c1.district
+
+    # R1 BEST: result 10:00 sent back 10:30 (30 min), result again 12:00, accepted 12:45
+    # (45 min: the latest decided result): fixed, 2 results, 1 sent back.
+    r1 = make_complaint(category=best, district=d1, received_at=at(2026, 10, 12, 8, 0))
+    [a] = workflow.dispatch(complaint=r1, agencies=[line], by=officer, at=at(2026, 10, 12, 8, 5))
+    workflow.acknowledge(assignment=a, by=officer, at=at(2026, 10, 12, 8, 10))
+    _photo(a, at(2026, 10, 12, 9, 55))
+    workflow.resolve(assignment=a, by=officer, at=at(2026, 10, 12, 10, 0))
+    workflow.send_back(assignment=a, by=officer, reason="รูปไม่ชัด", at=at(2026, 10, 12, 10, 30))
+    _photo(a, at(2026, 10, 12, 11, 55))
+    workflow.resolve(assignment=a, by=officer, at=at(2026, 10, 12, 12, 0))
+    workflow.accept(assignment=a, by=officer, at=at(2026, 10, 12, 12, 45))
+
+    # R2 normal: a result without a location (flagged) at 11:00, accepted with a
+    # justification at 13:00 (120 min): fixed, accepted despite a flag.
+    r2 = make_complaint(category=normal, district=d1, received_at=at(2026, 10, 14, 9, 0))
+    [a] = workflow.dispatch(complaint=r2, agencies=[line], by=officer, at=at(2026, 10, 14, 9, 5))
+    workflow.acknowledge(assignment=a, by=officer, at=at(2026, 10, 14, 9, 10))
+    _photo(a, at(2026, 10, 14, 10, 55), flags=("no_location",))
+    workflow.resolve(assignment=a, by=officer, at=at(2026, 10, 14, 11, 0))
+    workflow.accept(assignment=a, by=officer, justification="โทรยืนยันกับเขตแล้ว", at=at(2026, 10, 14, 13, 0))
+
+    # R3 BEST: made safe, permanent fix planned for 10 Nov (budget): planned, and past
+    # its date on 15 Nov with no new result.
+    r3 = make_complaint(category=best, district=d1, received_at=at(2026, 10, 16, 8, 0))
+    [a] = workflow.dispatch(complaint=r3, agencies=[right], by=officer, at=at(2026, 10, 16, 8, 5))
+    workflow.acknowledge(assignment=a, by=officer, at=at(2026, 10, 16, 8, 10))
+    workflow.mark_made_safe(assignment=a, by=officer, at=at(2026, 10, 16, 9, 0))
+    workflow.plan_permanent_fix(
+        assignment=a, by=officer, planned_for=dt.date(2026, 11, 10), reason="budget", at=at(2026, 10, 16, 10, 0)
+    )
+
+    # R4 normal: nothing to do on site: no action needed.
+    r4 = make_complaint(category=normal, district=d1, received_at=at(2026, 10, 18, 9, 0))
+    workflow.dispatch(complaint=r4, agencies=[right], by=officer, at=at(2026, 10, 18, 9, 5))
+    workflow.end_case(complaint=r4, by=officer, outcome="no_action", reason="ไม่พบตามที่แจ้ง", at=at(2026, 10, 19, 9, 0))
+
+    # R5 BEST: a result (1), then, instead of a decision, a plan for 20 Dec: planned, not late.
+    r5 = make_complaint(category=best, district=d1, received_at=at(2026, 10, 22, 8, 0))
+    [a] = workflow.dispatch(complaint=r5, agencies=[line], by=officer, at=at(2026, 10, 22, 8, 5))
+    workflow.acknowledge(assignment=a, by=officer, at=at(2026, 10, 22, 8, 10))
+    _photo(a, at(2026, 10, 22, 9, 55))
+    workflow.resolve(assignment=a, by=officer, at=at(2026, 10, 22, 10, 0))
+    workflow.plan_permanent_fix(
+        assignment=a, by=officer, planned_for=dt.date(2026, 12, 20), reason="procurement", at=at(2026, 10, 22, 11, 0)
+    )

@@ -14,7 +14,7 @@ from .dataset import NOW, OCT
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["overview", "agencies", "categories", "areas", "trends", "channels", "survey"]
+PAGES = ["overview", "agencies", "categories", "areas", "trends", "channels", "outcomes", "survey"]
 
 
 @pytest.fixture
@@ -127,6 +127,10 @@ EXPORT_KEYS = [
     "channels_normal",
     "line_vs_rest",
     "survey",
+    "review_trends",
+    "review_agencies",
+    "review_categories",
+    "planned_fixes",
 ]
 
 
