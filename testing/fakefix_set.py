@@ -158,3 +158,62 @@ def labelled_set(originals: int = 40, *, first_seed: int = 1) -> tuple[list[tupl
         queries.append(Sample(seed, "repaired_reshot", reshot(seed)))
         queries.append(Sample(seed, "unrelated", jpeg(scene(seed + 100_000))))
     return stored, queries
+
+
+@dataclass
+class Score:
+    """How the guard did on the labelled set: per kind, how many were flagged (for copies:
+    flagged as a copy of the right original)."""
+
+    total: dict[str, int]
+    flagged: dict[str, int]
+    wrong_original: int = 0
+
+    def rate(self, kind: str) -> float:
+        return self.flagged[kind] / self.total[kind]
+
+    @property
+    def recall(self) -> float:
+        return sum(self.flagged[k] for k in POSITIVE_KINDS) / sum(self.total[k] for k in POSITIVE_KINDS)
+
+    def precision(self, negatives: tuple[str, ...] = ("unrelated",)) -> float:
+        hits = sum(self.flagged[k] for k in POSITIVE_KINDS)
+        false = sum(self.flagged[k] for k in negatives) + self.wrong_original
+        return hits / (hits + false) if hits + false else 1.0
+
+
+def evaluate(originals: int = 40, *, first_seed: int = 1) -> Score:
+    """Store the originals as photos of separate cases, then ask the guard about every query as a
+    result photo of yet another case (not stored, so queries never match each other).
+    Needs a database (the tests' or a throwaway one)."""
+    import hashlib
+
+    from django.utils import timezone
+    from PIL import ImageOps
+
+    from complaints import neardup, photos, workflow
+    from testing.factories import make_complaint
+
+    stored, queries = labelled_set(originals, first_seed=first_seed)
+    photo_of = {}
+    for seed, content in stored:
+        case = make_complaint()
+        photo_of[seed] = workflow.add_photo(complaint=case, content=content, by=None).pk
+    asking = make_complaint()
+    now = timezone.now()
+    total = dict.fromkeys(POSITIVE_KINDS + NEGATIVE_KINDS, 0)
+    flagged = dict(total)
+    wrong = 0
+    for q in queries:
+        upright = ImageOps.exif_transpose(photos._open(q.content)).convert("RGB")
+        hashes = neardup.hashes_of(upright)
+        sha = hashlib.sha256(q.content).hexdigest()
+        found = photos.find_repeat(complaint=asking, assignment=None, sha256=sha, hashes=hashes, at=now)
+        total[q.kind] += 1
+        if found is None:
+            continue
+        if q.is_copy and found[0] != photo_of[q.original]:
+            wrong += 1
+        else:
+            flagged[q.kind] += 1
+    return Score(total=total, flagged=flagged, wrong_original=wrong)
