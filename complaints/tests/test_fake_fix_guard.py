@@ -245,3 +245,13 @@ def test_the_case_page_shows_each_flag_from_the_registry(client, supervisor, wor
     client.force_login(supervisor)
     page = client.get(f"/admin/complaints/complaint/{work.complaint_id}/change/").content.decode()
     assert str(FLAG_TEXT["not_from_agency"]) in page
+
+
+def test_backfill_gives_old_photos_their_centre_hash(case):
+    from django.core.management import call_command
+
+    photo = workflow.add_photo(complaint=case, content=jpeg(scene(15)), by=None)
+    PhotoFingerprint.objects.filter(photo=photo, kind=PhotoFingerprint.Kind.CENTRE).delete()
+    call_command("backfill_fingerprints")
+    call_command("backfill_fingerprints")  # idempotent
+    assert sorted(photo.fingerprints.values_list("kind", flat=True)) == [0, 1]
