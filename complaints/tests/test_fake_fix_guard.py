@@ -255,3 +255,11 @@ def test_backfill_gives_old_photos_their_centre_hash(case):
     call_command("backfill_fingerprints")
     call_command("backfill_fingerprints")  # idempotent
     assert sorted(photo.fingerprints.values_list("kind", flat=True)) == [0, 1]
+
+
+def test_a_send_back_records_the_flags_of_the_refused_result(work, other_coordinator, coordinator, officer):
+    workflow.acknowledge(assignment=work, by=coordinator)
+    result(work, other_coordinator, jpeg_bytes(size=(640, 480), seed=14))
+    workflow.resolve(assignment=work, by=coordinator)
+    workflow.send_back(assignment=work, by=officer, reason="ไม่ใช่รูปของหน่วยงาน")
+    assert work.complaint.timeline.get(kind="sent_back").data["flags"] == ["not_from_agency"]

@@ -111,6 +111,7 @@ def send_back(*, assignment: Assignment, by, reason: str, at=None) -> Assignment
     check("send_back", assignment, actor)
     now = now_or(at)
     refused = list(result_photos(assignment).order_by("-created_at").values_list("pk", flat=True)[:1])
+    flags = result_flags(assignment)  # before rework_since moves past the refused photos
     assignment.status = A.MADE_SAFE if assignment.made_safe_at else A.IN_PROGRESS
     assignment.resolved_at = None
     assignment.review_due_at = None
@@ -136,7 +137,7 @@ def send_back(*, assignment: Assignment, by, reason: str, at=None) -> Assignment
         by=actor,
         assignment=assignment,
         text=reason,
-        data={"refused_photo": refused[0] if refused else None, "flags": result_flags(assignment)},
+        data={"refused_photo": refused[0] if refused else None, "flags": flags},
         at=now,
     )
     notify.assignment_changed(assignment, notify.SENT_BACK, reason)
