@@ -369,6 +369,9 @@ class Assignment(models.Model):
     planned_for = models.DateField(_("กำหนดแก้ไขถาวร"), null=True, blank=True)
     plan_reason = models.CharField(_("เหตุที่ต้องรอ"), max_length=12, choices=PlanReason.choices, blank=True)
     plan_note = models.TextField(_("แผนการแก้ไขถาวร"), blank=True)
+    # The fake-fix guard's flags about the result report itself, not a photo (e.g. "too_fast"):
+    # judged when the agency resolves, kept until the next resolve (complaints/guard.py).
+    report_flags = models.JSONField(_("ข้อสังเกตของรายงานผล"), default=list, blank=True)
     escalation_level = models.PositiveSmallIntegerField(
         _("ระดับการแจ้งเตือนล่าสุด"), default=0, help_text=_("0 = ยังไม่เกินกำหนด, 3 = ยกระดับถึงศูนย์ฯ")
     )
@@ -561,6 +564,32 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.sha256[:8]}"
+
+
+class PhotoFingerprint(models.Model):
+    """A photo's 64-bit perceptual hash, split into three bands (21, 21, 22 bits) so that the
+    fake-fix guard finds near-duplicates among a million photos through indexes: two hashes
+    within 8 bits differ in at most 2 bits of some band (complaints/neardup.py). The
+    indexes on (kind, band) are made by the migration: covering indexes on PostgreSQL."""
+
+    class Kind(models.IntegerChoices):
+        WHOLE = 0, _("ทั้งภาพ")
+        CENTRE = 1, _("กลางภาพ 80%")
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="fingerprints")
+    kind = models.SmallIntegerField(choices=Kind.choices)
+    value = models.BigIntegerField()  # the hash as a signed 64-bit integer
+    band0 = models.IntegerField()
+    band1 = models.IntegerField()
+    band2 = models.IntegerField()
+    created_at = models.DateTimeField()  # the photo's, for the guard's 12-month window
+
+    class Meta:
+        verbose_name = _("ลายนิ้วมือภาพ")
+        verbose_name_plural = _("ลายนิ้วมือภาพ")
+
+    def __str__(self) -> str:
+        return f"{self.photo_id}/{self.kind}"
 
 
 class Reminder(models.Model):

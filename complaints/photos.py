@@ -1,9 +1,9 @@
 """Photos of a case: validated with Pillow, thumbnailed, hashed, and checked by the fake-fix guard.
 
-A result photo is flagged for the verifying officer when it was seen before
-(same bytes, or the same perceptual hash as an earlier photo, e.g. the
-"before" photo sent back as the "after"), or when it has no location near the
-site.
+A result photo is flagged for the verifying officer (complaints/guard.py has every flag and
+why) when it repeats an earlier photo of this case or of any case of the last year
+(complaints/neardup.py), when its location or its own metadata places it away from the site
+or before the work began, or when it did not come from the agency's own people.
 """
 
 from __future__ import annotations
@@ -11,21 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import math
 from decimal import Decimal
 
-import imagehash
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import errors
+from . import errors, guard, neardup
 from .actor import as_actor
 from .errors import InvalidImage
-from .models import Assignment, Complaint, Photo
+from .guard import FLAG_TEXT, NEAR_SITE_METRES, distance_metres, location_flags  # noqa: F401 - their old home
+from .models import Assignment, Complaint, Photo, PhotoFingerprint
 
 MAX_BYTES = 10 * 1024 * 1024
 # Pixel caps, from what a phone camera produces. A baseline JPEG is decoded with
@@ -44,8 +42,8 @@ WORKING_SIZE = 2048  # longest side kept in memory after decoding
 DRAFT_SIZE = (1024, 1024)
 PUBLIC_SIZE = (1600, 1600)
 THUMB_SIZE = (480, 480)
-NEAR_SITE_METRES = 300
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "HEIF": "heic", "MPO": "jpg"}
+
 
 def _too_big() -> InvalidImage:
     return InvalidImage(errors.IMAGE_TOO_LARGE, mb=MAX_BYTES // (1024 * 1024))
@@ -145,61 +143,28 @@ def _jpeg(image: Image.Image, size: tuple[int, int], quality: int) -> bytes:
     return buf.getvalue()
 
 
-def distance_metres(lat1, lng1, lat2, lng2) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+def find_repeat(
+    *, complaint: Complaint, assignment: Assignment | None, sha256: str, hashes: neardup.Hashes, at: dt.datetime
+) -> tuple[int, int] | None:
+    """(photo id, complaint id) of an earlier photo this one repeats, else None; this case's own first.
 
-
-NEAR_DUPLICATE_BITS = 8  # Hamming distance of 64-bit perceptual hashes that counts as "the same picture"
-NEAR_DUPLICATE_DAYS = 365
-NEAR_DUPLICATE_CANDIDATES = 20_000
-
-
-def similar_photo(*, complaint: Complaint, sha256: str, phash: str) -> tuple[int, int] | None:
-    """(photo id, complaint id) of an earlier photo this one repeats, else None.
-
-    The same bytes or the same perceptual hash anywhere; or a near-identical picture
-    (re-saved, resized, re-compressed: within a few bits) among this case's photos and
-    its district's photos of the last year.
-    """
-    same = Q(sha256=sha256) | Q(phash=phash) if phash else Q(sha256=sha256)
-    exact = Photo.objects.filter(same).values_list("pk", "complaint_id").first()
-    if exact or not phash:
-        return exact
-    nearby = Q(complaint=complaint)
-    if complaint.district_id:
-        since = timezone.now() - dt.timedelta(days=NEAR_DUPLICATE_DAYS)
-        nearby |= Q(complaint__district_id=complaint.district_id, created_at__gte=since)
-    mine = imagehash.hex_to_hash(phash)
-    candidates = (
-        Photo.objects.filter(nearby)
-        .exclude(phash="")
-        .order_by("-created_at")
-        .values_list("pk", "phash", "complaint_id")[:NEAR_DUPLICATE_CANDIDATES]
-    )
-    for pk, other, complaint_id in candidates:
-        if mine - imagehash.hex_to_hash(other) <= NEAR_DUPLICATE_BITS:
-            return pk, complaint_id
-    return None
-
-
-def location_flags(*, complaint: Complaint, lat, lng) -> list[str]:
-    if lat is None or lng is None:
-        return ["no_location"]
-    if complaint.lat is not None and complaint.lng is not None:
-        if distance_metres(lat, lng, complaint.lat, complaint.lng) > NEAR_SITE_METRES:
-            return ["far_from_site"]
-    return []
-
-
-FLAG_TEXT = {
-    "reused": _("รูปนี้เคยถูกส่งมาแล้ว (อาจไม่ใช่รูปผลงานจริง)"),
-    "no_location": _("ไม่มีตำแหน่งที่ถ่ายภาพ"),
-    "far_from_site": _("ตำแหน่งที่ถ่ายอยู่ห่างจากจุดเกิดเหตุ"),
-}
+    The same bytes or the same perceptual hash at any age; a near-duplicate (resized,
+    re-encoded, cropped a little, brighter or darker) among every photo of the last 12
+    months, any case, any agency, and this case's own photos of any age. This round's
+    other result photos of the same assignment do not count: people send a few shots of
+    the same repair."""
+    exclude = set(guard.current_round_results(assignment).values_list("pk", flat=True)) if assignment else set()
+    same = Q(sha256=sha256) | Q(phash=hashes.whole_hex)
+    exact = list(Photo.objects.filter(same).exclude(pk__in=exclude).values_list("pk", "complaint_id")[:50])
+    if not exact:
+        own = PhotoFingerprint.objects.filter(photo__complaint=complaint).exclude(photo__in=exclude)
+        since = at - dt.timedelta(days=neardup.WINDOW_DAYS)
+        matches = neardup.nearest(
+            hashes, since=since, exclude=exclude, also=list(own.values_list("photo_id", "kind", "value"))
+        )
+        exact = [(m.photo, m.complaint) for m in matches]
+    ours = [m for m in exact if m[1] == complaint.pk]
+    return (ours or exact or [None])[0]
 
 
 def store_photo(
@@ -228,25 +193,28 @@ def store_photo(
     if (upright.width > upright.height) != (width > height):  # rotated by its EXIF orientation
         width, height = height, width
     del image
-    phash = str(imagehash.phash(upright))
+    hashes = neardup.hashes_of(upright)
+    created_at = at or timezone.now()
     similar = None
     flags: list[str] = []
     if stage == Photo.Stage.AFTER:  # the fake-fix guard looks at result photos only
-        similar = similar_photo(complaint=complaint, sha256=sha256, phash=phash)
-        flags = (["reused"] if similar else []) + location_flags(complaint=complaint, lat=lat, lng=lng)
+        similar = find_repeat(complaint=complaint, assignment=assignment, sha256=sha256, hashes=hashes, at=created_at)
+        flags = guard.photo_flags(
+            complaint=complaint, assignment=assignment, actor=actor, facts=facts, lat=lat, lng=lng, repeats=similar
+        )
     photo = Photo(
         complaint=complaint,
         assignment=assignment,
         stage=stage,
         sha256=sha256,
-        phash=phash,
+        phash=hashes.whole_hex,
         width=width,
         height=height,
         **facts,
         lat=lat,
         lng=lng,
         flags=flags,
-        created_at=at or timezone.now(),
+        created_at=created_at,
         uploaded_by_user=actor.user,
         uploaded_by_coordinator=actor.coordinator,
     )
@@ -254,6 +222,7 @@ def store_photo(
     photo.thumbnail.save(f"{sha256}.jpg", ContentFile(_jpeg(upright, THUMB_SIZE, 80)), save=False)
     photo.public_image.save(f"{sha256}.jpg", ContentFile(_jpeg(upright, PUBLIC_SIZE, 85)), save=False)
     photo.save()
+    PhotoFingerprint.objects.bulk_create(neardup.fingerprints(photo, hashes))
     return photo, similar
 
 
@@ -267,8 +236,9 @@ def apply_location(*, assignment: Assignment, since: dt.datetime, lat, lng) -> l
         assignment=assignment, stage=Photo.Stage.AFTER, lat__isnull=True, created_at__gte=since
     )
     for photo in photos:
-        kept = [f for f in photo.flags if f not in ("no_location", "far_from_site")]
-        photo.flags = kept + location_flags(complaint=assignment.complaint, lat=lat, lng=lng)
+        kept = [f for f in photo.flags if f not in guard.LOCATION_FLAGS]
+        found = set(kept + guard.location_flags(complaint=assignment.complaint, lat=lat, lng=lng))
+        photo.flags = [code for code in guard.FLAG_TEXT if code in found]
         photo.lat, photo.lng = lat, lng
         photo.save(update_fields=["lat", "lng", "flags"])
         if "far_from_site" in photo.flags:

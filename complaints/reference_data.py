@@ -33,6 +33,8 @@ def load_categories(*, overwrite_sla: bool = False) -> None:
             "sla_ack_minutes": int_or_none(row["sla_ack_minutes"]) or 60,
             "sla_make_safe_hours": int_or_none(row["sla_make_safe_hours"]) if is_best else None,
             "sla_resolve_hours": int_or_none(row["sla_resolve_hours"]),
+            # the fake-fix guard's "too fast" (0 = not checked); supervisors edit it like the SLA
+            "min_work_minutes": int_or_none(row.get("min_work_minutes", "")) or 0,
         }
         category, created = Category.objects.get_or_create(code=row["code"], defaults={**defaults, **sla})
         if not created:

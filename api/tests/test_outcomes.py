@@ -48,7 +48,7 @@ def test_api_shows_the_outcome_and_the_plan_read_only(officer_api, resolved, off
 
 def test_open311_fixed_case_says_fixed_with_the_result_note(anon, resolved, officer):
     assert notes(anon, resolved.complaint) == "ปิดฝาท่อแล้ว"  # in review: no outcome yet
-    workflow.accept(assignment=resolved, by=officer)
+    workflow.accept(assignment=resolved, by=officer, justification="ช่างยืนยันทางวิทยุ")  # an officer relayed it
     assert notes(anon, resolved.complaint) == "แก้ไขแล้ว (fixed): ปิดฝาท่อแล้ว"
 
 

@@ -61,7 +61,9 @@ def messages_of(response) -> str:
 def resolved(category, agency, by, *, located=True, at=None) -> Assignment:
     """A case the agency reported fixed with one result photo, taken at the site or without a location."""
     complaint = make_complaint(category=category, district=agency.district)
-    [a] = workflow.dispatch(complaint=complaint, agencies=[agency], by=by)
+    [a] = workflow.dispatch(
+        complaint=complaint, agencies=[agency], by=by, channel="radio"
+    )  # the centre relays the result: not flagged
     workflow.acknowledge(assignment=a, by=by, name="ช่าง")
     workflow.add_photo(
         complaint=complaint,
@@ -136,7 +138,7 @@ def test_queue_lists_results_oldest_first_with_flags_photos_location_and_overdue
 
 def test_queue_holds_only_results_awaiting_review(client, officer, best_category, district_office, clean):
     complaint = make_complaint(category=best_category, district=district_office.district)
-    workflow.dispatch(complaint=complaint, agencies=[district_office], by=officer)
+    workflow.dispatch(complaint=complaint, agencies=[district_office], by=officer, channel="radio")
     client.force_login(officer)
     html = client.get(QUEUE).content.decode()
     assert clean.complaint.reference in html
@@ -228,7 +230,7 @@ def test_review_page_shows_both_sides_the_map_data_flags_and_who_reported(client
 
 def test_review_page_offers_only_what_the_workflow_allows(client, officer, best_category, district_office):
     complaint = make_complaint(category=best_category, district=district_office.district)
-    [a] = workflow.dispatch(complaint=complaint, agencies=[district_office], by=officer)
+    [a] = workflow.dispatch(complaint=complaint, agencies=[district_office], by=officer, channel="radio")
     client.force_login(officer)
     html = client.get(review_url(a)).content.decode()
     assert "decision-accept" not in html and "decision-send-back" not in html and "decision-plan" not in html

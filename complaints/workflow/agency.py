@@ -6,7 +6,7 @@ import datetime as dt
 
 from bkk1555.thaidate import thai_datetime
 
-from .. import errors
+from .. import errors, guard
 from ..actor import Actor, as_actor
 from ..models import Assignment, Photo, TimelineEntry
 from ..sla import deadline
@@ -101,7 +101,9 @@ def mark_made_safe(*, assignment: Assignment, by, note: str = "", at: dt.datetim
 
 @atomic
 def resolve(*, assignment: Assignment, by, note: str = "", at: dt.datetime | None = None) -> Assignment:
-    """The agency reports the work done. A BEST case needs at least one result photo."""
+    """The agency reports the work done. A BEST case needs at least one result photo.
+    The fake-fix guard judges the report itself here ("too fast" for the category) and keeps
+    its flags on the assignment, where `result_flags` finds them with the photos' flags."""
     actor = as_actor(by)
     assignment = lock_assignment(assignment)
     check("resolve", assignment, actor)
@@ -115,6 +117,7 @@ def resolve(*, assignment: Assignment, by, note: str = "", at: dt.datetime | Non
     assignment.review_due_at = deadline(category, now, category.review_minutes)  # the centre's own clock
     if note:
         assignment.result_note = note
+    assignment.report_flags = guard.report_flags(assignment=assignment, resolved_at=now)
     assignment.escalation_level = 0
     assignment.save(
         update_fields=[
@@ -123,11 +126,22 @@ def resolve(*, assignment: Assignment, by, note: str = "", at: dt.datetime | Non
             "first_resolved_at",
             "review_due_at",
             "result_note",
+            "report_flags",
             "escalation_level",
             "updated_at",
         ]
     )
-    log(complaint=assignment.complaint, kind=K.RESOLVED, by=actor, assignment=assignment, text=note, at=now)
+    data = {"flags": assignment.report_flags} if assignment.report_flags else None
+    log(complaint=assignment.complaint, kind=K.RESOLVED, by=actor, assignment=assignment, text=note, data=data, at=now)
+    if assignment.report_flags:
+        log(
+            complaint=assignment.complaint,
+            kind=K.NOTE,
+            assignment=assignment,
+            text="; ".join(guard.flag_text(f) for f in assignment.report_flags),
+            data={"flags": assignment.report_flags, "min_work_minutes": assignment.complaint.category.min_work_minutes},
+            at=now,
+        )
     refresh_status(assignment.complaint, at=now)
     return assignment
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import errors, photos
@@ -59,13 +60,14 @@ def add_photo(
         data={"photo": photo.pk, "stage": stage, "flags": photo.flags},
         at=photo.created_at,
     )
-    if similar:
-        # Which earlier photo it repeats, for the officer who verifies the result.
+    if similar and photo.flags:
+        # Which earlier photo it repeats (this case's, or another case's), for the officer who verifies the result.
+        code = "reused" if similar[1] == complaint.pk else "reused_anywhere"
         log(
             complaint=complaint,
             kind=K.NOTE,
             assignment=assignment,
-            text=str(photos.FLAG_TEXT["reused"]),
+            text=str(photos.FLAG_TEXT[code]),
             data={"photo": photo.pk, "flags": photo.flags, "similar_to": similar[0], "similar_case": similar[1]},
             at=photo.created_at,
         )
@@ -204,9 +206,11 @@ def field_report(
 ) -> Assignment:
     """One report from the field form: the position (given to the result photos since
     `photos_since`) and the step — progress, made safe or done — all or nothing. Work nobody
-    acknowledged yet is acknowledged first by the reporter."""
+    acknowledged yet is acknowledged first by the reporter — at the same moment as the
+    result, which tells the fake-fix guard's "too fast" rule to count from the dispatch."""
     if step not in FIELD_STEPS:
         raise ValueError(step)
+    now = timezone.now()
     if lat is not None and lng is not None:
         record_location(
             assignment=assignment,
@@ -222,7 +226,7 @@ def field_report(
         return assignment
     assignment.refresh_from_db()
     if assignment.status == Assignment.Status.DISPATCHED:
-        acknowledge(assignment=assignment, by=by)
+        acknowledge(assignment=assignment, by=by, at=now)
     if step == "safe":
-        return mark_made_safe(assignment=assignment, by=by, note=note)
-    return resolve(assignment=assignment, by=by, note=note)
+        return mark_made_safe(assignment=assignment, by=by, note=note, at=now)
+    return resolve(assignment=assignment, by=by, note=note, at=now)

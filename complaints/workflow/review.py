@@ -8,9 +8,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .. import errors, notify, rules
+from .. import errors, guard, notify, rules
 from ..actor import as_actor
-from ..models import Assignment, Complaint, Photo
+from ..models import Assignment, Complaint
 from ..photos import FLAG_TEXT
 from ..sla import deadline
 from .core import (
@@ -35,17 +35,16 @@ Outcome = rules.Outcome
 
 def result_photos(assignment: Assignment):
     """The result photos of the latest round of work (after the last send-back or reopen)."""
-    qs = assignment.photos.filter(stage=Photo.Stage.AFTER)
-    return qs.filter(created_at__gte=assignment.rework_since) if assignment.rework_since else qs
+    return guard.current_round_results(assignment)
 
 
 def result_flags(assignment: Assignment) -> list[str]:
-    """Every fake-fix flag on the result photos under review, each once, in a stable order."""
-    seen: dict[str, None] = {}
+    """Every fake-fix flag of the result under review — its photos' and the report's own
+    ("too fast", kept on the assignment at resolve) — each once, in the registry's order."""
+    seen: set[str] = set(assignment.report_flags or [])
     for flags in result_photos(assignment).values_list("flags", flat=True):
-        for flag in flags or []:
-            seen.setdefault(flag, None)
-    return list(seen)
+        seen.update(flags or [])
+    return [f for f in FLAG_TEXT if f in seen] + sorted(seen - FLAG_TEXT.keys())
 
 
 def review_due(assignment: Assignment, at: dt.datetime) -> dt.datetime:
@@ -114,6 +113,7 @@ def send_back(*, assignment: Assignment, by, reason: str, at=None) -> Assignment
     check("send_back", assignment, actor)
     now = now_or(at)
     refused = list(result_photos(assignment).order_by("-created_at").values_list("pk", flat=True)[:1])
+    flags = result_flags(assignment)  # before rework_since moves past the refused photos
     back_to_work(assignment, sent_back_count=assignment.sent_back_count + 1, rework_since=now)
     log(
         complaint=assignment.complaint,
@@ -121,7 +121,7 @@ def send_back(*, assignment: Assignment, by, reason: str, at=None) -> Assignment
         by=actor,
         assignment=assignment,
         text=reason,
-        data={"refused_photo": refused[0] if refused else None, "flags": result_flags(assignment)},
+        data={"refused_photo": refused[0] if refused else None, "flags": flags},
         at=now,
     )
     notify.assignment_changed(assignment, notify.SENT_BACK, reason)
