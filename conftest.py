@@ -40,6 +40,17 @@ def _media_and_fast_hashing(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _thai_after_each_test():
+    """A request with the English cookie leaves its thread in English (the middleware sets the
+    language and nothing resets it between tests): every test starts in Thai, as people do."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def officer(db):
     from bkk1555.roles import OFFICER

@@ -70,7 +70,10 @@ def _cards(now) -> list[Card]:
                 queue.title,
                 view.count,
                 view.capped,
-                f"{changelist}?queue={queue.key}",
+                # Results in review have their own queue with the decisions (complaints/admin_review.py).
+                reverse("admin:complaints_reviewqueue_changelist")
+                if queue.key == "review"
+                else f"{changelist}?queue={queue.key}",
                 rows,
                 view.ids,
                 queue.urgent,

@@ -128,3 +128,11 @@ def test_the_centres_review_is_reminded_to_the_centre(best_category, district_of
     assert swept.reminders >= 1
     row = Reminder.objects.filter(assignment=a, stage="review").first()
     assert row is not None
+
+
+def test_a_sent_back_best_result_needs_a_new_photo(best_category, district_office, officer):
+    a = resolved(best_category, district_office, officer)
+    workflow.send_back(assignment=a, by=officer, reason="รูปไม่ชัด")
+    with pytest.raises(WorkflowError) as err:
+        workflow.resolve(assignment=a, by=officer)
+    assert err.value.code == "photo_required"

@@ -8,7 +8,7 @@ from bkk1555.thaidate import thai_datetime
 
 from .. import errors, guard
 from ..actor import Actor, as_actor
-from ..models import Assignment, Photo, TimelineEntry
+from ..models import Assignment, TimelineEntry
 from ..sla import deadline
 from .core import A, K, atomic, check, lock_assignment, log, now_or, refresh_status, require_reason
 from .dispatch import _reject
@@ -107,7 +107,8 @@ def resolve(*, assignment: Assignment, by, note: str = "", at: dt.datetime | Non
     actor = as_actor(by)
     assignment = lock_assignment(assignment)
     check("resolve", assignment, actor)
-    if assignment.complaint.is_best and not assignment.photos.filter(stage=Photo.Stage.AFTER).exists():
+    # This round's photo: after a send-back or reopen the refused photos do not count.
+    if assignment.complaint.is_best and not guard.current_round_results(assignment).exists():
         raise errors.PhotoRequired(ref=assignment.complaint.reference)
     now = now_or(at)
     assignment.status = A.RESOLVED
