@@ -469,7 +469,10 @@ class _Seeder:
                 t_again = t_reopen + self.minutes(24 * 60)
                 if t_again < now:
                     for a in reopened:
-                        workflow.resolve(assignment=a, by=self.actor_for(a), note="แก้ไขซ้ำเรียบร้อยแล้ว", at=t_again)
+                        # The new round needs its own result photo (the refused ones do not count).
+                        by = self.actor_for(a)
+                        self.photo(complaint, stage=Photo.Stage.AFTER, at=t_again, by=by, assignment=a)
+                        workflow.resolve(assignment=a, by=by, note="แก้ไขซ้ำเรียบร้อยแล้ว", at=t_again)
         recent.append(complaint)
         del recent[:-20]
 
