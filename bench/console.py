@@ -11,19 +11,11 @@ median under 300 ms at 1M complaints, query count independent of the table size.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bkk1555.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+import django_setup  # noqa: E402,F401 - the project on the path, Django set up
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

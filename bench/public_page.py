@@ -12,20 +12,11 @@ docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bkk1555.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+import django_setup  # noqa: E402,F401 - the project on the path, Django set up
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

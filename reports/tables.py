@@ -8,10 +8,8 @@ shares as percentages), so an export always matches the page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, CharField, Count, Q, Value, When
-from django.utils import timezone
+from django.db.models import Case, CharField, Count, Q, Value, When
 
 from agencies.models import Agency, District, Zone
 from bkk1555.thaidate import thai_date, thai_month
@@ -19,52 +17,18 @@ from complaints.models import Assignment, Category, Complaint
 
 from . import queries
 from .facts import month_range
-from .metrics import METRICS, OVERVIEW_KEYS, REVIEW_KEYS
-from .models import AssignmentFact, SurveyResponse
-
-
-@dataclass
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text | int | pct | min | num | delta | row (the row's own kind)
-    better: str | None = None
-    definition: str = ""
-    export_only: bool = False  # e.g. the unit of raw numbers; the page formats values with their unit
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[Column]
-    rows: list[dict]
-    note: str = ""
-    links: dict[int, str] = field(default_factory=dict)  # row index -> URL (pages only)
-
-    def page_columns(self) -> list[Column]:
-        return [c for c in self.columns if not c.export_only]
-
-    def header_row(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-    def value_rows(self) -> list[list]:
-        return [[row.get(c.key) for c in self.columns] for row in self.rows]
-
-
-def metric_column(key: str) -> Column:
-    m = METRICS[key]
-    header = f"{m.label} ({m.unit})" if m.unit else (f"{m.label} (%)" if m.kind == "pct" else m.label)
-    return Column(key, header, m.kind, m.better, m.definition)
-
-
-def shift(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def last_full_month(now: dt.datetime) -> dt.date:
-    return shift(timezone.localtime(now).date().replace(day=1), -1)
+from .metrics import METRICS, OVERVIEW_KEYS
+from .models import AssignmentFact
+from .table_base import Column, Table, last_full_month, metric_column, shift  # noqa: F401 - the pages' names
+from .tables_more import (  # noqa: F401 - the pages and exports read every table from here
+    planned_fixes_table,
+    review_agency_table,
+    review_category_table,
+    review_trend_table,
+    survey_comments,
+    survey_comments_table,
+    survey_table,
+)
 
 
 def _change(now_value, then_value, kind: str):
@@ -405,133 +369,3 @@ def slowest_open_table(agency_id: int, month: dt.date, now: dt.datetime) -> Tabl
 
 
 # --- survey -----------------------------------------------------------------------------------
-
-
-def survey_table(month: dt.date) -> Table:
-    months = [shift(month, -i) for i in range(11, -1, -1)]
-    agg = {
-        row["survey__month"]: row
-        for row in SurveyResponse.objects.filter(survey__month__gte=months[0], survey__month__lte=month)
-        .order_by()
-        .values("survey__month")
-        .annotate(
-            asked=Count("pk"),
-            answered=Count("pk", filter=Q(score__isnull=False)),
-            avg=Avg("score"),
-            **{f"s{i}": Count("pk", filter=Q(score=i)) for i in range(1, 6)},
-        )
-    }
-    rows = []
-    for m in months:
-        a = {**{"asked": 0, "answered": 0, "avg": None}, **{f"s{i}": 0 for i in range(1, 6)}, **agg.get(m, {})}
-        rows.append(
-            {
-                "month": thai_month(m.year, m.month),
-                "survey_asked": a["asked"],
-                "survey_answered": a["answered"],
-                "survey_rate": queries._share(a["answered"], a["asked"]),
-                "survey_avg": round(a["avg"], 2) if a["avg"] is not None else None,
-                **{f"s{i}": a[f"s{i}"] for i in range(1, 6)},
-            }
-        )
-    columns = [
-        Column("month", "เดือน"),
-        metric_column("survey_asked"),
-        metric_column("survey_answered"),
-        metric_column("survey_rate"),
-        metric_column("survey_avg"),
-        *(Column(f"s{i}", f"คะแนน {i}", "int") for i in range(1, 6)),
-    ]
-    return Table("survey", "ความพึงพอใจของผู้ประสานงาน", columns, rows)
-
-
-def survey_comments(month: dt.date) -> list[dict]:
-    """The month's comments, with the agency but without the coordinator's name."""
-    return list(
-        SurveyResponse.objects.filter(survey__month=month)
-        .exclude(comment="")
-        .order_by("-answered_at")
-        .values("score", "comment", "coordinator__agency__name_th", "answered_at")[:50]
-    )
-
-
-def survey_comments_table(month: dt.date) -> Table:
-    rows = [
-        {
-            "score": c["score"],
-            "comment": c["comment"],
-            "agency": c["coordinator__agency__name_th"],
-            "answered": thai_date(c["answered_at"]),
-        }
-        for c in survey_comments(month)
-    ]
-    columns = [
-        Column("score", "คะแนน (1–5)", "int"),
-        Column("comment", "ความคิดเห็น"),
-        Column("agency", "หน่วยงาน"),
-        Column("answered", "ตอบเมื่อ"),
-    ]
-    return Table("survey_comments", "ความคิดเห็นของผู้ประสานงาน", columns, rows)
-
-
-# --- the end of the loop: review of results and outcomes -------------------------------------
-
-
-def _review_rows(figures: dict, names: dict) -> list[dict]:
-    rows = []
-    for pk, row in figures.items():
-        rows.append({"id": pk, "name": names.get(pk, str(pk)), **row})
-    rows.sort(key=lambda r: (-r["results_reported"], -r["cases_dispatched"], r["name"]))
-    return rows
-
-
-def review_agency_table(month: dt.date, now: dt.datetime) -> Table:
-    figures = queries.review_figures(AssignmentFact.objects.filter(month=month), "agency", now)
-    names = dict(Agency.objects.filter(pk__in=figures).values_list("pk", "name_th"))
-    columns = [Column("name", "หน่วยงาน"), *(metric_column(k) for k in REVIEW_KEYS)]
-    return Table("review_agencies", "การตรวจสอบผลและการยุติเรื่อง ตามหน่วยงาน", columns, _review_rows(figures, names))
-
-
-def review_category_table(month: dt.date, now: dt.datetime) -> Table:
-    figures = queries.review_figures(AssignmentFact.objects.filter(month=month), "category", now)
-    names = dict(Category.objects.filter(pk__in=figures).values_list("pk", "name_th"))
-    columns = [Column("name", "ประเภทเรื่อง"), *(metric_column(k) for k in REVIEW_KEYS)]
-    return Table("review_categories", "การตรวจสอบผลและการยุติเรื่อง ตามประเภทเรื่อง", columns, _review_rows(figures, names))
-
-
-def review_trend_table(month: dt.date, now: dt.datetime) -> Table:
-    months = [shift(month, -i) for i in range(11, -1, -1)]
-    qs = AssignmentFact.objects.filter(month__gte=months[0], month__lte=month)
-    figures = queries.review_figures(qs, "month", now)
-    empty = {k: 0 for k in REVIEW_KEYS} | {"sent_back_pct": None, "fixed_pct": None, "review_p50": None}
-    rows = [{"month": thai_month(m.year, m.month), "first": m, **empty, **figures.get(m, {})} for m in months]
-    columns = [Column("month", "เดือน"), *(metric_column(k) for k in REVIEW_KEYS)]
-    return Table("review_trends", "การตรวจสอบผลและการยุติเรื่อง รายเดือน", columns, rows)
-
-
-def planned_fixes_table(month: dt.date, now: dt.datetime) -> Table:
-    today = timezone.localtime(now).date()
-    reasons = dict(Assignment.PlanReason.choices)
-    rows = [
-        {
-            "reference": r["complaint__reference"],
-            "category": r["category__name_th"],
-            "best": "BEST" if r["is_best"] else "",
-            "agency": r["agency__name_th"],
-            "planned_for": thai_date(r["planned_for"]),
-            "reason": str(reasons.get(r["assignment__plan_reason"], "")),
-            "late": "เลยกำหนด" if r["planned_for"] < today else "",
-        }
-        for r in queries.planned_fixes(month, now)
-    ]
-    columns = [
-        Column("reference", "เลขที่เรื่อง"),
-        Column("category", "ประเภท"),
-        Column("best", "BEST"),
-        Column("agency", "หน่วยงาน"),
-        Column("planned_for", "กำหนดแก้ไขถาวร"),
-        Column("reason", "เหตุที่ต้องรอ"),
-        Column("late", "สถานะ"),
-    ]
-    note = "เรื่องเหล่านี้ยังไม่นับเป็นแก้ไขแล้ว จนกว่าหน่วยงานรายงานผลและศูนย์ฯ ยอมรับ"
-    return Table("planned_fixes", "เรื่องที่รอแก้ไขถาวร (ยังไม่แล้วเสร็จ)", columns, rows, note=note)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_loop
 
 app_name = "reports"
 
@@ -12,9 +12,9 @@ urlpatterns = [
     path("areas/", views.areas, name="areas"),
     path("trends/", views.trends, name="trends"),
     path("channels/", views.channels, name="channels"),
-    path("outcomes/", views.outcomes, name="outcomes"),
-    path("survey/", views.survey, name="survey"),
-    path("closing/", views.closing_loop, name="closing"),
+    path("outcomes/", views_loop.outcomes, name="outcomes"),
+    path("survey/", views_loop.survey, name="survey"),
+    path("closing/", views_loop.closing_loop, name="closing"),
     path("export/<slug:key>.<str:fmt>", views.export, name="export"),
     path("districts.geojson", views.districts_geojson, name="districts_geojson"),
 ]

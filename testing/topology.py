@@ -342,9 +342,14 @@ class Topology:
         replica = self.dir / "pg-replica"
         replica.mkdir(mode=0o700)
         self._chown(replica)
+        # The postgres user may not be able to reach the checkout (a clone under a private
+        # temporary folder): run the shipped script from a copy in the topology's own folder.
+        script = self.dir / "make-replica.sh"
+        shutil.copy(DEPLOY / "postgres" / "make-replica.sh", script)
+        script.chmod(0o755)
         self._as_postgres(
             [
-                str(DEPLOY / "postgres" / "make-replica.sh"),
+                str(script),
                 "127.0.0.1",
                 str(self.pg_port),
                 str(replica),

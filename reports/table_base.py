@@ -1,0 +1,54 @@
+"""The table shape every page and export shares, and the month arithmetic of the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .metrics import METRICS
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | int | pct | min | num | delta | row (the row's own kind)
+    better: str | None = None
+    definition: str = ""
+    export_only: bool = False  # e.g. the unit of raw numbers; the page formats values with their unit
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    note: str = ""
+    links: dict[int, str] = field(default_factory=dict)  # row index -> URL (pages only)
+
+    def page_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.export_only]
+
+    def header_row(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def value_rows(self) -> list[list]:
+        return [[row.get(c.key) for c in self.columns] for row in self.rows]
+
+
+def metric_column(key: str) -> Column:
+    m = METRICS[key]
+    header = f"{m.label} ({m.unit})" if m.unit else (f"{m.label} (%)" if m.kind == "pct" else m.label)
+    return Column(key, header, m.kind, m.better, m.definition)
+
+
+def shift(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def last_full_month(now: dt.datetime) -> dt.date:
+    return shift(timezone.localtime(now).date().replace(day=1), -1)
