@@ -14,6 +14,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -21,6 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from bkk1555.errors import CodedError
 from complaints.errors import InvalidDetail, InvalidImage, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -28,26 +30,31 @@ logger = logging.getLogger(__name__)
 ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="see components.schemas.Error")
 ACTION_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "invalid": ("ข้อมูลไม่ถูกต้อง", "Invalid input"),
-    "parse_error": ("อ่านข้อมูลที่ส่งมาไม่ได้", "Malformed request body"),
-    "not_authenticated": ("ต้องยืนยันตัวตนก่อน", "Authentication credentials were not provided"),
-    "authentication_failed": ("ยืนยันตัวตนไม่สำเร็จ", "Invalid authentication credentials"),
-    "permission_denied": ("ไม่มีสิทธิ์ทำรายการนี้", "You do not have permission to do this"),
-    "not_found": ("ไม่พบข้อมูล", "Not found"),
-    "method_not_allowed": ("ไม่รองรับวิธีเรียกนี้", "Method not allowed"),
-    "not_acceptable": ("ไม่รองรับรูปแบบข้อมูลที่ขอ", "Cannot produce the requested format"),
-    "unsupported_media_type": ("ไม่รองรับชนิดข้อมูลที่ส่งมา", "Unsupported media type"),
-    "throttled": ("เรียกใช้บ่อยเกินไป กรุณารอสักครู่", "Too many requests, slow down"),
-    "idempotency_key_reused": (
-        "คีย์ Idempotency-Key นี้เคยใช้กับข้อมูลอื่นแล้ว",
-        "This Idempotency-Key was already used with a different request body",
-    ),
+# The API's own refusals, in the one catalogue (gettext: Thai msgids, English in locale/en).
+MESSAGES = {
+    "invalid": _("ข้อมูลไม่ถูกต้อง"),
+    "parse_error": _("อ่านข้อมูลที่ส่งมาไม่ได้"),
+    "not_authenticated": _("ต้องยืนยันตัวตนก่อน"),
+    "authentication_failed": _("ยืนยันตัวตนไม่สำเร็จ"),
+    "permission_denied": _("ไม่มีสิทธิ์ทำรายการนี้"),
+    "not_found": _("ไม่พบข้อมูล"),
+    "method_not_allowed": _("ไม่รองรับวิธีเรียกนี้"),
+    "not_acceptable": _("ไม่รองรับรูปแบบข้อมูลที่ขอ"),
+    "unsupported_media_type": _("ไม่รองรับชนิดข้อมูลที่ส่งมา"),
+    "throttled": _("เรียกใช้บ่อยเกินไป กรุณารอสักครู่"),
+    "idempotency_key_reused": _("คีย์ Idempotency-Key นี้เคยใช้กับข้อมูลอื่นแล้ว"),
 }
 
 
+def _both(code: str) -> tuple[str | None, str | None]:
+    text = MESSAGES.get(code)
+    if text is None:
+        return None, None
+    return CodedError(text).th, CodedError(text).en
+
+
 def error_body(code: str, th: str | None = None, en: str | None = None, **extra) -> dict:
-    default_th, default_en = MESSAGES.get(code, MESSAGES["invalid"])
+    default_th, default_en = _both(code if code in MESSAGES else "invalid")
     return {"error": {"code": code, "th": th or default_th, "en": en or default_en, **extra}}
 
 
@@ -85,7 +92,7 @@ def exception_handler(exc, context):
         response.data = error_body("throttled", retry_after=exc.wait)
     elif isinstance(exc, exceptions.APIException):
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
-        th, en = MESSAGES.get(code, (None, None))
+        th, en = _both(code)
         # Keep DRF's specific wording (e.g. "Invalid cursor") in English when it says more.
         detail = str(exc.detail) if isinstance(exc.detail, str) else None
         response.data = error_body(code, th, en if detail is None or code in MESSAGES else detail)

@@ -59,6 +59,6 @@ class SurveyAdmin(admin.ModelAdmin):
             try:
                 n = send_survey(survey=survey, by=request.user)
             except SurveyError as exc:
-                self.message_user(request, f"{survey}: {exc.th}", messages.WARNING)
+                self.message_user(request, f"{survey}: {exc.message}", messages.WARNING)
             else:
                 self.message_user(request, f"{survey}: ส่งถึงผู้ประสานงาน {n} คนแล้ว", messages.SUCCESS)

@@ -13,9 +13,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Coordinator
-from bkk1555.thaidate import thai_month
+from bkk1555.errors import CodedError
+from bkk1555.thaidate import thai_datetime, thai_month
 from line_oa import messages
 from line_oa.outbox import enqueue
 
@@ -27,10 +29,14 @@ SKIP_WORDS = {"ไม่มี", "ข้าม", "-", "no", "skip"}
 SCORE_LABELS = {1: "1 น้อยที่สุด", 2: "2 น้อย", 3: "3 ปานกลาง", 4: "4 มาก", 5: "5 มากที่สุด"}
 
 
-class SurveyError(Exception):
-    def __init__(self, th: str):
-        super().__init__(th)
-        self.th = th
+class SurveyError(CodedError):
+    """A survey round that cannot be sent (its words from the one catalogue)."""
+
+    code = "survey_refused"
+
+
+ALREADY_SENT = _("แบบสอบถามรอบนี้ส่งไปแล้วเมื่อ %(when)s")
+NOBODY_REACHABLE = _("ยังไม่มีผู้ประสานงานที่ติดต่อทาง LINE ได้")
 
 
 def question_message(survey: Survey) -> dict:
@@ -55,11 +61,11 @@ def send_survey(*, survey: Survey, by, at: dt.datetime | None = None) -> int:
     """Ask every reachable coordinator once; returns how many were asked. A round is sent once."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.sent_at is not None:
-        raise SurveyError(f"แบบสอบถามรอบนี้ส่งไปแล้วเมื่อ {timezone.localtime(survey.sent_at):%d/%m/%Y %H:%M}")
+        raise SurveyError(ALREADY_SENT, when=thai_datetime(survey.sent_at))
     now = at or timezone.now()
     coordinators = list(Coordinator.objects.reachable().order_by("pk"))
     if not coordinators:
-        raise SurveyError("ยังไม่มีผู้ประสานงานที่ติดต่อทาง LINE ได้")
+        raise SurveyError(NOBODY_REACHABLE)
     SurveyResponse.objects.bulk_create(
         [SurveyResponse(survey=survey, coordinator=c, asked_at=now) for c in coordinators], ignore_conflicts=True
     )
