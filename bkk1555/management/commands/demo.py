@@ -58,6 +58,12 @@ class Command(BaseCommand):
     def handle(self, *args, setup_only=False, addr="127.0.0.1:8000", **options):
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not setup_only:
             self.stdout.write(self.style.WARNING("DATABASE_URL is not SQLite: the demo will use it as it is."))
+        if "PUBLIC_BASE_URL" not in os.environ:
+            settings.PUBLIC_BASE_URL = f"http://{addr}"  # links printed and stored by the seed
+        if not settings.REDIS_URL:
+            # The seed already queues a few messages (an audit card): the queue folders must exist.
+            for folder in ("queue", "processed", "control"):
+                (settings.VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", verbosity=0)
         call_command("seed_demo")
@@ -84,9 +90,6 @@ class Command(BaseCommand):
         env = {**os.environ, "DEMO_MODE": "true"}
         # The simulator's fake LINE API is served by the web process: the worker must reach it there.
         env.setdefault("PUBLIC_BASE_URL", f"http://{addr}")
-        if not settings.REDIS_URL:
-            for folder in ("queue", "processed", "control"):
-                (settings.VAR_DIR / "celery" / folder).mkdir(parents=True, exist_ok=True)
         py = sys.executable
         celery = [py, "-m", "celery", "-A", "bkk1555"]
         commands = {
