@@ -9,11 +9,11 @@ system checks in bkk1555/checks.py).
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str
 from .redisconf import celery_transport_options, is_sentinel
+from .settings_parts import CSP, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BKK1555_VAR_DIR", str(BASE_DIR / "var")))
@@ -383,12 +383,6 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 if NUM_PROXIES:
     AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-if env_bool("TRUST_X_FORWARDED_PROTO", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Served over https (PUBLIC_BASE_URL says so): cookies only over https, HSTS when asked.
-SECURE_COOKIES = env_bool("SECURE_COOKIES", PUBLIC_BASE_URL.startswith("https://"))
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 # /metrics (Prometheus): answered only with `Authorization: Bearer <METRICS_TOKEN>`; unset → 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # /healthz/ready answers 503 while this file exists, so the balancer takes the node out before it stops.
@@ -400,24 +394,7 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 # Celery workers keep Django's logging (and so the JSON lines) instead of their own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"context": {"()": "bkk1555.logs.ContextFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "bkk1555.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["context"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 
 # --- Transport and browser security ----------------------------------------------
 # Production is the deployment whose PUBLIC_BASE_URL is https (a deploy check insists):
@@ -429,12 +406,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz(/.*)?$", r"^metrics$"]  # probes and scrape
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_COOKIES = env_bool("SECURE_COOKIES", _HTTPS)  # both cookies at once (deploy/env); each may override
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_COOKIES)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_COOKIES)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # nginx in front terminates TLS and sets X-Forwarded-Proto (deploy/). Only trust the
 # header behind such a proxy: without one a client could claim https itself.
-if env_bool("SECURE_PROXY_SSL_HEADER", _HTTPS):
+if env_bool("SECURE_PROXY_SSL_HEADER", env_bool("TRUST_X_FORWARDED_PROTO", _HTTPS)):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Behind the proxy every request comes from it: count the client's address, the one
     # nginx appended to X-Forwarded-For (bkk1555/security.py), for logins and throttles.
@@ -445,27 +423,4 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)  # one shift
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp): scripts only from our own static files or with the
-# response's nonce; the two inline handlers the pages use (`this.form.submit()` on month
-# and coordinator pickers, `window.print()`) are allowed by hash. Styles may be inline
-# (the admin and the simulator's Flex rendering use style attributes). OSM tiles for the
-# reports map. Redoc builds its worker from a blob.
-CSP_INLINE_HANDLERS = [
-    "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",  # this.form.submit()
-    "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",  # window.print()
-]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE, "'unsafe-hashes'", *CSP_INLINE_HANDLERS],
-        "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", "https://tile.openstreetmap.org"],
-        "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
-        "worker-src": [SELF, "blob:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
+CONTENT_SECURITY_POLICY = CSP  # bkk1555/settings_parts.py: what the pages may load
