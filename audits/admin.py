@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.admin_utils import ReadOnlyMixin
+
 from .models import AuditDraw, Auditor, AuditRate, FieldAudit
 
 
@@ -27,7 +29,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FieldAudit)
-class FieldAuditAdmin(admin.ModelAdmin):
+class FieldAuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("reference", "agency", "auditor", "status", "due_at", "is_overdue", "answered_at")
     list_filter = ("status", OverdueFilter, "agency")
     list_select_related = ("complaint", "agency", "auditor__coordinator")
@@ -35,15 +37,6 @@ class FieldAuditAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [f.name for f in FieldAudit._meta.fields if f.name != "token"]
     exclude = ("token",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("เรื่อง"), ordering="complaint__reference")
     def reference(self, obj):

@@ -7,6 +7,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.admin_utils import ReadOnlyMixin
 from complaints.pii import mask_phone
 
 from . import delivery
@@ -14,7 +15,7 @@ from .models import Confirmation, Notice
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "reference", "event", "channel", "recipient", "status", "attempts", "short_error")
     list_filter = ("status", "channel", "event")
     list_select_related = ("complaint",)
@@ -23,15 +24,6 @@ class NoticeAdmin(admin.ModelAdmin):
     actions = ("resend",)
     readonly_fields = [f.name for f in Notice._meta.fields if f.name != "to"] + ["recipient"]
     exclude = ("to",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("เรื่อง"), ordering="complaint__reference")
     def reference(self, obj):
