@@ -41,9 +41,10 @@ from complaints.errors import InvalidImage
 from complaints.models import Assignment
 from complaints.photos import read_upload, validate_image
 
+from . import simulator_menu
 from .fake_api import UUID_RE, sent_messages, validate_request
 from .models import Conversation, SimulatorContent, SimulatorMessage
-from .simulator_render import render_message
+from .simulator_render import render_action, render_message
 from .webhook import sign_body, webhook
 
 API_PREFIX = "v2/bot/"
@@ -270,6 +271,7 @@ def page(request: HttpRequest) -> HttpResponse:
         query = f"?c={coordinator.pk}" + ("&chat=group" if source.get("type") == "group" else "")
         return redirect(reverse("line_oa:simulator") + query)
     csrf = get_token(request)
+    simulator_menu.remember(request, coordinator)
     thread = _thread(chat_id, csrf) if chat_id else []
     if request.GET.get("fragment"):
         return render(request, "line_oa/simulator_thread.html", {"thread": thread})
@@ -296,8 +298,19 @@ def page(request: HttpRequest) -> HttpResponse:
             "site_lat": site.complaint.lat if site and site.complaint.lat is not None else "13.746400",
             "site_lng": site.complaint.lng if site and site.complaint.lng is not None else "100.534600",
             "title": "LINE simulator",
+            "menu": _menu(coordinator, source, csrf),
         },
     )
+
+
+def _menu(coordinator: Coordinator | None, source: dict, csrf: str) -> dict | None:
+    if coordinator is None:
+        return None
+    menu = simulator_menu.menu(coordinator, is_group=source.get("type") == "group")
+    if menu:
+        for area in menu["areas"]:
+            area["html"] = render_action(area["action"], csrf)
+    return menu
 
 
 def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
@@ -363,5 +376,11 @@ def content(request: HttpRequest, message_id: str) -> HttpResponse:
 urlpatterns = [
     path("simulator/", page, name="simulator"),
     path("simulator/content/<str:message_id>/", content, name="simulator_content"),
+    path(
+        "simulator/richmenu/<str:audience>.png",
+        simulator_user_required(simulator_menu.image_view),
+        name="simulator_richmenu",
+    ),
+    path("simulator/liff/", simulator_user_required(simulator_menu.liff_view), name="simulator_liff"),
     path(f"simulator/api/{API_PREFIX}<path:rest>", api, name="simulator_api"),
 ]
