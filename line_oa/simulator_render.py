@@ -102,6 +102,10 @@ def render_action(action: dict, csrf: str) -> SafeString:
 def render_message(msg: SimulatorMessage, csrf: str, *, with_quick_replies: bool) -> SafeString:
     m = msg.message
     kind = m.get("type")
+    if kind == "read":  # LINE shows "Read" beside the coordinator's messages
+        return format_html('<div class="sim-signal">✓ {}</div>', "อ่านแล้ว")
+    if kind == "loading":
+        return format_html('<div class="sim-signal">⋯ {}</div>', f"กำลังดำเนินการ (สูงสุด {m.get('seconds', 20)} วินาที)")
     if kind == "text":
         html = format_html('<div class="sim-text">{}</div>', m.get("text", ""))
     elif kind == "flex":

@@ -117,3 +117,57 @@ def test_from_the_simulators_rich_menu_to_a_report_in_the_form(
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.RESOLVED
     assert Photo.objects.filter(assignment=assignment, stage=Photo.Stage.AFTER).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_menus_made_in_the_demos_fake_line_are_the_ones_the_simulator_shows(
+    settings, client, live_server, officer, coordinator
+):
+    from line_oa import richmenu
+
+    settings.DEMO_MODE = True
+    settings.LINE_LIFF_ID = LIFF_ID
+    settings.LINE_API_BASE = live_server.url + "/line/simulator/api"
+    settings.LINE_DATA_API_BASE = ""
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "demo-token"
+
+    assert richmenu.sync() == {"guest": "created", "coordinator": "created"}  # what `make demo` runs
+    assert richmenu.sync() == {"guest": "kept", "coordinator": "kept"}  # the fake LINE kept them
+    client.force_login(officer)
+    html = client.get(f"/line/simulator/?c={coordinator.pk}").content.decode()
+    held = richmenu.RichMenu.objects.get(audience="coordinator").rich_menu_id
+    assert f"/line/simulator/richmenu/{held}.png" in html  # linked to this coordinator by the sync
+    assert "ยังไม่ได้สร้างริชเมนู" not in html
+    picture = client.get(f"/line/simulator/richmenu/{held}.png")
+    assert picture.content == richmenu.image("coordinator")
+
+    richmenu.unlink(coordinator.line_user_id)  # e.g. unfollow: back to the default (guest) menu
+    html = client.get(f"/line/simulator/?c={coordinator.pk}").content.decode()
+    guest = richmenu.RichMenu.objects.get(audience="guest").rich_menu_id
+    assert f"/line/simulator/richmenu/{guest}.png" in html and "tel:1555" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_marks_and_the_loading_animation_show_in_the_chat(settings, client, live_server, officer, coordinator):
+    settings.DEMO_MODE = True
+    settings.LINE_API_BASE = live_server.url + "/line/simulator/api"
+    settings.LINE_DATA_API_BASE = ""
+    settings.LINE_CHANNEL_SECRET = "demo-secret"
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "demo-token"
+    settings.LINE_MARK_AS_READ = True
+    client.force_login(officer)
+    base = f"/line/simulator/?c={coordinator.pk}"
+    client.post(base, {"op": "text", "text": "สอบถามเรื่องที่ส่งมาครับ"})  # goes to the officers' inbox
+    html = client.get(base + "&fragment=1").content.decode()
+    assert "✓ อ่านแล้ว" in html
+    from line_oa.models import SimulatorMessage
+
+    read = SimulatorMessage.objects.get(chat_id=coordinator.line_user_id, kind="read")
+    said = SimulatorMessage.objects.get(chat_id=coordinator.line_user_id, direction="in")
+    assert read.pk > said.pk
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.post(base, {"op": "photo", "photo": SimpleUploadedFile("p.jpg", ev.photo(5), "image/jpeg")})
+    html = client.get(base + "&fragment=1").content.decode()
+    assert "⋯ กำลังดำเนินการ" in html  # a photo to download: LINE's loading animation was asked for
