@@ -258,7 +258,9 @@ LINE_LINK_CODE_MINUTES = env_int("LINE_LINK_CODE_MINUTES", 120)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # The report form inside LINE (LIFF): the LIFF app's id and its LINE Login channel's id (the
 # ID token's audience). Without LINE_LIFF_ID the รายงานผล button keeps the chat flow only.
-LINE_LIFF_ID = env_str("LINE_LIFF_ID", "")
+# The demo has a LIFF id of its own so the cards and the rich menu carry the form's button; the
+# simulator opens the form with a stand-in token (no LINE behind it).
+LINE_LIFF_ID = env_str("LINE_LIFF_ID", "2000000000-Demo1555" if DEMO_MODE else "")
 LINE_LOGIN_CHANNEL_ID = env_str("LINE_LOGIN_CHANNEL_ID", "")
 # Mark a coordinator's messages read once handled; off where the OA's chat mode forbids it.
 LINE_MARK_AS_READ = env_bool("LINE_MARK_AS_READ", True)

@@ -20,28 +20,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from csp.decorators import csp_update
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Coordinator
 from bkk1555.thaidate import thai_datetime
 from complaints import workflow
-from complaints.errors import InvalidImage, WorkflowError
+from complaints.errors import InvalidImage
 from complaints.models import Assignment, Photo
 from complaints.photos import MAX_BYTES, NEAR_SITE_METRES, distance_metres
 
@@ -115,8 +110,7 @@ class Caller:
 
 def caller(request: HttpRequest, assignment_id) -> Caller:
     """The coordinator behind the request, allowed to act on that assignment, or Refused."""
-    auth = request.headers.get("Authorization", "")
-    user_id = line_user_for(auth[7:].strip() if auth.startswith("Bearer ") else "")
+    user_id = line_user_for(_token(request))
     try:
         assignment = Assignment.objects.select_related("complaint__category", "complaint__district", "agency").get(
             pk=int(assignment_id)
@@ -135,6 +129,45 @@ def caller(request: HttpRequest, assignment_id) -> Caller:
             403,
         )
     return Caller(coordinator, assignment)
+
+
+def _token(request: HttpRequest) -> str:
+    auth = request.headers.get("Authorization", "")
+    return auth[7:].strip() if auth.startswith("Bearer ") else ""
+
+
+def coordinators_for(request: HttpRequest) -> list[Coordinator]:
+    """The active coordinator rows (one per agency) of the LINE user behind the request, or Refused(403)."""
+    user_id = line_user_for(_token(request))
+    rows = list(Coordinator.objects.select_related("agency").filter(line_user_id=user_id, is_active=True))
+    if not rows:
+        raise Refused(_("บัญชี LINE นี้ยังไม่ได้ลงทะเบียนเป็นผู้ประสานงาน กรุณาส่งรหัสจากศูนย์ฯ ในแชต"), 403)
+    return rows
+
+
+PICKER_LIMIT = 30
+
+
+def open_work(coordinators: list[Coordinator]) -> list[dict]:
+    """The open assignments of the coordinator's agencies, newest dispatch first (the form's case picker)."""
+    rows = (
+        Assignment.objects.open()
+        .filter(agency_id__in=[c.agency_id for c in coordinators])
+        .select_related("complaint__category", "complaint__district", "agency")
+        .order_by("-dispatched_at", "-pk")[:PICKER_LIMIT]
+    )
+    return [
+        {
+            "id": a.pk,
+            "reference": a.complaint.reference,
+            "category": a.complaint.category.name_th,
+            "place": place(a),
+            "best": a.complaint.is_best,
+            "status_label": a.get_status_display(),
+            "resolve_due": thai_datetime(a.resolve_due_at) if a.resolve_due_at else "",
+        }
+        for a in rows
+    ]
 
 
 # --- what the form does ------------------------------------------------------------------------
@@ -263,90 +296,3 @@ def submit_report(
 
 
 # --- views -----------------------------------------------------------------------------------------
-
-
-def _refused(exc: Refused) -> JsonResponse:
-    return JsonResponse(
-        {"ok": False, "message": exc.message}, status=exc.status, json_dumps_params={"ensure_ascii": False}
-    )
-
-
-def _ok(**data) -> JsonResponse:
-    return JsonResponse({"ok": True, **data}, json_dumps_params={"ensure_ascii": False})
-
-
-# Inside LINE the SDK talks to LINE's own servers (liff.init, the ID token, the profile).
-@csp_update({"connect-src": ["https://api.line.me", "https://access.line.me"]})
-@require_GET
-def page(request: HttpRequest):
-    """The form's HTML; all data comes from the JSON calls once LIFF has a token."""
-    return render(
-        request,
-        "line_oa/liff_report.html",
-        {"liff_id": settings.LINE_LIFF_ID, "standin": standin_enabled() and not settings.LINE_LIFF_ID},
-    )
-
-
-@csrf_exempt
-@require_POST
-def context_view(request: HttpRequest):
-    try:
-        payload = json.loads(request.body or b"{}")
-        who = caller(request, payload.get("assignment"))
-    except Refused as exc:
-        return _refused(exc)
-    except ValueError:
-        return _refused(Refused(_("คำขอไม่ถูกต้อง")))
-    return _ok(assignment=describe(who.assignment), coordinator=who.coordinator.name)
-
-
-@csrf_exempt
-@require_POST
-def photo_view(request: HttpRequest):
-    upload = request.FILES.get("photo")
-    try:
-        who = caller(request, request.POST.get("assignment"))
-        if upload is None:
-            raise Refused(_("ไม่พบไฟล์รูป"))
-        if upload.size > MAX_BYTES:
-            raise Refused(_("รูปภาพใหญ่เกิน 10 MB"))
-        photo, created = upload_photo(
-            who=who, content=upload.read(), lat=request.POST.get("lat"), lng=request.POST.get("lng")
-        )
-    except Refused as exc:
-        return _refused(exc)
-    return _ok(photo=photo.pk, created=created, flags=photo.flags, count=result_photo_count(who.assignment))
-
-
-@csrf_exempt
-@require_POST
-def report_view(request: HttpRequest):
-    try:
-        payload = json.loads(request.body or b"{}")
-    except ValueError:
-        return _refused(Refused(_("คำขอไม่ถูกต้อง")))
-    submission = str(payload.get("submission") or "")[:64]
-    try:
-        who = caller(request, payload.get("assignment"))
-        key = f"line_oa:liff:done:{who.coordinator.pk}:{submission}" if submission else ""
-        if key and (answer := cache.get(key)):
-            return _ok(message=answer, repeated=True, assignment=describe(who.assignment))
-        answer = submit_report(
-            who=who,
-            step=str(payload.get("step", "")),
-            note=str(payload.get("note", "")),
-            lat=payload.get("lat"),
-            lng=payload.get("lng"),
-            accuracy=payload.get("accuracy"),
-            photo_ids=payload.get("photos") or [],
-        )
-    except Refused as exc:
-        return _refused(exc)
-    except WorkflowError as exc:
-        return JsonResponse(
-            {"ok": False, "message": exc.message, "code": exc.code}, status=409, json_dumps_params={"ensure_ascii": False}
-        )
-    if key:
-        cache.set(key, answer, SUBMISSION_CACHE_SECONDS)
-    who.assignment.refresh_from_db()
-    return _ok(message=answer, assignment=describe(who.assignment))

@@ -65,11 +65,13 @@ def photo_url(photo: Photo, *, thumbnail: bool = True) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[photo_token(photo)])
 
 
-def liff_url(assignment_id: int) -> str:
-    """The address that opens the report form (LIFF) for an assignment inside LINE; '' without a LIFF app."""
+def liff_url(assignment_id: int | None = None) -> str:
+    """The address that opens the report form (LIFF) inside LINE — for one assignment, or without
+    one the form's case picker (the rich menu's รายงานผล); '' without a LIFF app."""
     if not settings.LINE_LIFF_ID:
         return ""
-    return f"https://liff.line.me/{settings.LINE_LIFF_ID}?a={assignment_id}"
+    base = f"https://liff.line.me/{settings.LINE_LIFF_ID}"
+    return base if assignment_id is None else f"{base}?a={assignment_id}"
 
 
 def map_url(lat, lng) -> str:

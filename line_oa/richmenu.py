@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 from agencies.models import Coordinator
 
 from . import client
+from .messages import liff_url
 from .models import RichMenu
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,16 @@ def _tiles(audience: str) -> list[Tile]:
         ]
     return [
         Tile("งานของฉัน", "เรื่องค้าง ล่าสุดก่อน", _message("งานของฉัน", "งาน"), GREEN),
-        Tile("รายงานผล", "รูป ตำแหน่ง ผลงาน", _message("รายงานผล", "รายงานผล"), BLUE),
+        Tile("รายงานผล", "รูป ตำแหน่ง ผลงาน", _report_action(), BLUE),
         Tile("ติดต่อศูนย์ 1555", "ส่งข้อความถึงเจ้าหน้าที่", _message("ติดต่อศูนย์", "ติดต่อศูนย์ 1555"), GREY),
         Tile("วิธีใช้", "ขั้นตอนการรับและรายงาน", _message("วิธีใช้", "วิธีใช้"), GREY),
     ]
+
+
+def _report_action() -> dict:
+    """The report form (LIFF, its case picker) when the OA has a LIFF app; else the chat's list of open work."""
+    form = liff_url()
+    return {"type": "uri", "label": "รายงานผล", "uri": form} if form else _message("รายงานผล", "รายงานผล")
 
 
 def _message(label: str, text: str) -> dict:

@@ -41,12 +41,14 @@ from complaints.errors import InvalidImage
 from complaints.models import Assignment
 from complaints.photos import read_upload, validate_image
 
+from . import simulator_menu
 from .fake_api import UUID_RE, sent_messages, validate_request
 from .models import Conversation, SimulatorContent, SimulatorMessage
-from .simulator_render import render_message
+from .simulator_render import render_action, render_message
 from .webhook import sign_body, webhook
 
 API_PREFIX = "v2/bot/"
+SIGNALS = ("read", "loading")
 
 
 def enabled() -> bool:
@@ -137,6 +139,9 @@ def api(request: HttpRequest, rest: str) -> HttpResponse:
         return _json(401, {"message": "Authentication failed"})
     path_ = "/" + API_PREFIX + rest
     request_id = str(uuid.uuid4())
+    handled = simulator_menu.fake_api(request, path_)
+    if handled is not None:
+        return handled
     if request.method == "POST":
         payload, error = validate_request(path_, request.body)
         if error:
@@ -232,6 +237,11 @@ def deliver(event: dict) -> int:
     return response.status_code
 
 
+def _read(chat_id: str) -> dict:
+    """LINE gives a message event in a one-to-one chat a token to mark it read with."""
+    return {"markAsReadToken": f"simread.{chat_id}.{uuid.uuid4().hex[:12]}"} if chat_id.startswith("U") else {}
+
+
 def _message_id() -> str:
     return str(700000000000000000 + secrets.randbelow(10**17))
 
@@ -254,11 +264,11 @@ def _pick(request: HttpRequest) -> tuple[Coordinator | None, str, dict]:
 
 def _thread(chat_id: str, csrf: str) -> list[dict]:
     rows = list(SimulatorMessage.objects.filter(chat_id=chat_id).order_by("-created_at", "-id")[:60])[::-1]
-    last_out = max((i for i, r in enumerate(rows) if r.direction == "out"), default=-1)
-    return [
-        {"row": r, "html": render_message(r, csrf, with_quick_replies=i == last_out and i == len(rows) - 1)}
-        for i, r in enumerate(rows)
-    ]
+    # Read marks and the loading animation are signals, not messages: the quick replies stay on
+    # the last message the system sent.
+    said = [r for r in rows if r.kind not in SIGNALS]
+    last_out = said[-1].pk if said and said[-1].direction == "out" else None
+    return [{"row": r, "html": render_message(r, csrf, with_quick_replies=r.pk == last_out)} for r in rows]
 
 
 @simulator_user_required
@@ -270,6 +280,7 @@ def page(request: HttpRequest) -> HttpResponse:
         query = f"?c={coordinator.pk}" + ("&chat=group" if source.get("type") == "group" else "")
         return redirect(reverse("line_oa:simulator") + query)
     csrf = get_token(request)
+    simulator_menu.remember(request, coordinator)
     thread = _thread(chat_id, csrf) if chat_id else []
     if request.GET.get("fragment"):
         return render(request, "line_oa/simulator_thread.html", {"thread": thread})
@@ -296,8 +307,19 @@ def page(request: HttpRequest) -> HttpResponse:
             "site_lat": site.complaint.lat if site and site.complaint.lat is not None else "13.746400",
             "site_lng": site.complaint.lng if site and site.complaint.lng is not None else "100.534600",
             "title": "LINE simulator",
+            "menu": _menu(coordinator, source, csrf),
         },
     )
+
+
+def _menu(coordinator: Coordinator | None, source: dict, csrf: str) -> dict | None:
+    if coordinator is None:
+        return None
+    menu = simulator_menu.menu(coordinator, is_group=source.get("type") == "group")
+    if menu:
+        for area in menu["areas"]:
+            area["html"] = render_action(area["action"], csrf)
+    return menu
 
 
 def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
@@ -307,7 +329,9 @@ def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
         text = request.POST.get("text", "").strip()[:5000]
         if not text:
             return
-        event = _event("message", source, chat_id, message={"type": "text", "id": _message_id(), "text": text})
+        event = _event(
+            "message", source, chat_id, message={"type": "text", "id": _message_id(), "text": text, **_read(chat_id)}
+        )
         incoming = {"type": "text", "text": text}
     elif op == "postback":
         event = _event("postback", source, chat_id, postback={"data": request.POST.get("data", "")[:300]})
@@ -325,7 +349,10 @@ def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
         # The type is the one Pillow found, never the browser's claim (text/html ran script here).
         SimulatorContent.objects.create(message_id=mid, content=data, content_type=CONTENT_TYPES[kind])
         event = _event(
-            "message", source, chat_id, message={"type": "image", "id": mid, "contentProvider": {"type": "line"}}
+            "message",
+            source,
+            chat_id,
+            message={"type": "image", "id": mid, "contentProvider": {"type": "line"}, **_read(chat_id)},
         )
         incoming = {"type": "image", "simContentId": mid}
     elif op == "location":
@@ -338,7 +365,14 @@ def _act(request: HttpRequest, chat_id: str, source: dict) -> None:
             "message",
             source,
             chat_id,
-            message={"type": "location", "id": _message_id(), "latitude": lat, "longitude": lng, "address": address},
+            message={
+                "type": "location",
+                "id": _message_id(),
+                "latitude": lat,
+                "longitude": lng,
+                "address": address,
+                **_read(chat_id),
+            },
         )
         incoming = {"type": "location", "title": "ตำแหน่งของฉัน", "address": address, "latitude": lat, "longitude": lng}
     elif op == "follow":
@@ -363,5 +397,11 @@ def content(request: HttpRequest, message_id: str) -> HttpResponse:
 urlpatterns = [
     path("simulator/", page, name="simulator"),
     path("simulator/content/<str:message_id>/", content, name="simulator_content"),
+    path(
+        "simulator/richmenu/<str:name>.png",
+        simulator_user_required(simulator_menu.image_view),
+        name="simulator_richmenu",
+    ),
+    path("simulator/liff/", simulator_user_required(simulator_menu.liff_view), name="simulator_liff"),
     path(f"simulator/api/{API_PREFIX}<path:rest>", api, name="simulator_api"),
 ]

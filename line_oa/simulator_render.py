@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import SimulatorMessage
+from .simulator_menu import local_uri
 
 _SIZES = {"xxs": ".7em", "xs": ".75em", "sm": ".85em", "md": "1em", "lg": "1.15em", "xl": "1.3em", "xxl": "1.5em"}
 
@@ -34,7 +35,10 @@ def _action(action: dict, csrf: str, *, primary=False, colour="") -> str:
     if kind == "postback":
         return _button_form(csrf, action.get("data", ""), label, action.get("displayText", ""), primary, colour)
     if kind == "uri":
-        return format_html('<a class="sim-link" href="{}" target="_blank" rel="noopener">{}</a>', action["uri"], label)
+        uri = local_uri(action["uri"])
+        if uri != action["uri"]:  # the report form (LIFF) opens inside the simulator, as it would inside LINE
+            return format_html('<a class="sim-link sim-liff" href="{}">{}</a>', uri, label)
+        return format_html('<a class="sim-link" href="{}" target="_blank" rel="noopener">{}</a>', uri, label)
     if kind == "message":
         return format_html(
             '<form method="post" class="sim-btn"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
@@ -90,9 +94,18 @@ def _flex(node: dict, csrf: str) -> str:
     return ""
 
 
+def render_action(action: dict, csrf: str) -> SafeString:
+    """One action as the simulator draws it (a rich-menu area, a button)."""
+    return mark_safe(_action(action, csrf))  # noqa: S308 - built with format_html
+
+
 def render_message(msg: SimulatorMessage, csrf: str, *, with_quick_replies: bool) -> SafeString:
     m = msg.message
     kind = m.get("type")
+    if kind == "read":  # LINE shows "Read" beside the coordinator's messages
+        return format_html('<div class="sim-signal">✓ {}</div>', "อ่านแล้ว")
+    if kind == "loading":
+        return format_html('<div class="sim-signal">⋯ {}</div>', f"กำลังดำเนินการ (สูงสุด {m.get('seconds', 20)} วินาที)")
     if kind == "text":
         html = format_html('<div class="sim-text">{}</div>', m.get("text", ""))
     elif kind == "flex":

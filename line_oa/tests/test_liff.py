@@ -158,3 +158,47 @@ def test_photos_before_a_reopen_do_not_count(dispatched, form, line_stub, coordi
     a = Assignment.objects.get(pk=dispatched.pk)
     assert liff.result_photo_count(a) == 0
     assert _post(form, "context", token, {"assignment": a.pk}).json()["assignment"]["photos"] == 0
+
+
+def test_opened_without_a_case_the_form_lists_the_agencys_open_work_newest_first(
+    form, line_stub, officer, coordinator, other_coordinator, best_category, django_capture_on_commit_callbacks
+):
+    from testing.factories import make_complaint
+
+    def dispatch_to(agency):
+        complaint = make_complaint(category=best_category, district=coordinator.agency.district)
+        with django_capture_on_commit_callbacks(execute=True):
+            [a] = workflow.dispatch(complaint=complaint, agencies=[agency], by=officer)
+        return a
+
+    older, newer = dispatch_to(coordinator.agency), dispatch_to(coordinator.agency)
+    theirs = dispatch_to(other_coordinator.agency)
+    closed = dispatch_to(coordinator.agency)
+    workflow.cancel_assignment(assignment=closed, by=officer, reason="ส่งผิดหน่วย")
+    token = line_stub.issue_id_token(coordinator.line_user_id)
+
+    answer = _post(form, "mine", token, {}).json()
+
+    assert answer["ok"] and answer["coordinator"] == coordinator.name
+    assert [a["id"] for a in answer["assignments"]] == [newer.pk, older.pk]  # not another agency's, not cancelled
+    first = answer["assignments"][0]
+    assert first["reference"] == newer.complaint.reference and first["best"] is True
+    assert theirs.pk not in [a["id"] for a in answer["assignments"]]
+
+
+def test_the_case_picker_refuses_a_line_user_who_is_not_a_coordinator(form, line_stub, db):
+    token = line_stub.issue_id_token("U" + "0" * 32)
+    response = _post(form, "mine", token, {})
+    assert response.status_code == 403 and "ลงทะเบียน" in response.json()["message"]
+    assert _post(form, "mine", "", {}).status_code == 401
+
+
+def test_the_rich_menus_report_tile_opens_the_forms_case_picker(settings):
+    from line_oa import richmenu
+
+    settings.LINE_LIFF_ID = "1655000000-AbCdEfGh"
+    actions = [a["action"] for a in richmenu.definition("coordinator")["areas"]]
+    assert {"type": "uri", "label": "รายงานผล", "uri": "https://liff.line.me/1655000000-AbCdEfGh"} in actions
+    settings.LINE_LIFF_ID = ""  # no LIFF app: the tile asks the chat for the list of open work
+    actions = [a["action"] for a in richmenu.definition("coordinator")["areas"]]
+    assert {"type": "message", "label": "รายงานผล", "text": "รายงานผล"} in actions

@@ -228,18 +228,55 @@
   }
 
   // --- start ---------------------------------------------------------------------------------
+  // Opened from the rich menu (no ?a=): the coordinator picks one of the agency's open cases.
+  function pick() {
+    call(app.getAttribute("data-mine-url"), {}).then(function (j) {
+      if (!j.ok) { $("loading").textContent = j.message || T.loadFailed; return; }
+      $("loading").textContent = j.assignments.length ? "" : T.pickNone;
+      var list = $("picker-list");
+      list.innerHTML = "";
+      j.assignments.forEach(function (a) {
+        var li = document.createElement("li"), b = document.createElement("button"), s = document.createElement("strong");
+        b.type = "button"; b.className = a.best ? "best" : "";
+        s.textContent = (a.best ? "🔴 BEST " : "") + a.reference + " · " + a.category;
+        b.appendChild(s);
+        [a.place, a.status_label + (a.resolve_due ? " · " + T.due + " " + a.resolve_due : "")].forEach(function (line) {
+          var span = document.createElement("span"); span.className = "muted"; span.textContent = line;
+          b.appendChild(span); b.appendChild(document.createElement("br"));
+        });
+        b.onclick = function () {
+          var url = new URL(location.href); url.searchParams.set("a", a.id); url.searchParams.delete("token");
+          history.replaceState(null, "", url);
+          $("picker").hidden = true; $("loading").textContent = "";
+          open(String(a.id));
+        };
+        li.appendChild(b); list.appendChild(li);
+      });
+      $("picker").hidden = !j.assignments.length;
+    }, function () { $("loading").textContent = T.offline; });
+  }
+
+  var wired = false;
   function start() {
-    assignmentId = params.get("a");
-    if (!assignmentId) { $("loading").textContent = T.noCase; return; }
+    var a = params.get("a");
+    if (!a) { pick(); return; }
+    open(a);
+  }
+
+  function open(a) {
+    assignmentId = a;
     loadDraft();
     $("note").value = draft.note || "";
     if (draft.step) { var r = document.querySelector("input[name=step][value=" + draft.step + "]"); if (r) r.checked = true; }
-    $("note").addEventListener("input", function () { draft.note = $("note").value; saveDraft(); });
-    $("steps").addEventListener("change", function (e) { draft.step = e.target.value; saveDraft(); });
-    $("camera").addEventListener("change", function (e) { addFiles(e.target.files); e.target.value = ""; });
-    $("locate").addEventListener("click", locate);
-    $("form").addEventListener("submit", submit);
-    window.addEventListener("online", function () { if (!busy) uploadAll(); });
+    if (!wired) {
+      wired = true;
+      $("note").addEventListener("input", function () { draft.note = $("note").value; saveDraft(); });
+      $("steps").addEventListener("change", function (e) { draft.step = e.target.value; saveDraft(); });
+      $("camera").addEventListener("change", function (e) { addFiles(e.target.files); e.target.value = ""; });
+      $("locate").addEventListener("click", locate);
+      $("form").addEventListener("submit", submit);
+      window.addEventListener("online", function () { if (!busy) uploadAll(); });
+    }
     call(app.getAttribute("data-context-url"), { assignment: assignmentId }).then(function (j) {
       if (!j.ok) { $("loading").textContent = j.message || T.loadFailed; return; }
       info = j.assignment; showCase(); renderPhotos(); showPosition();

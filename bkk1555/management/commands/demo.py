@@ -9,8 +9,10 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 from django.conf import settings
@@ -37,6 +39,21 @@ def ensure_demo_users() -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+
+
+def _sync_rich_menus(addr: str, env: dict) -> None:
+    """Once the web process answers, create the rich menus in the simulator's fake LINE (the same
+    command a deployment runs against LINE), so the simulator shows what LINE would."""
+    host, _, port = addr.rpartition(":")
+    for _ in range(120):
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    subprocess.run(
+        [sys.executable, "manage.py", "line_richmenus"], env=env, cwd=settings.BASE_DIR, timeout=120, check=False
+    )
 
 
 def _die_with_parent() -> None:
@@ -119,6 +136,7 @@ class Command(BaseCommand):
             signal.signal(sig, _stop)
         for name in commands:
             start(name)
+        threading.Thread(target=_sync_rich_menus, args=(addr, env), daemon=True).start()
         try:
             while not stop:
                 for name, proc in list(procs.items()):
