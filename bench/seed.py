@@ -53,13 +53,14 @@ TABLES = {
         "is_best", "description", "address", "landmark", "district_id", "subdistrict_id", "lat", "lng",
         "received_at", "status", "duplicate_of_id", "closed_at", "created_by_id", "created_at", "updated_at",
         "dispatch_due_at", "first_dispatched_at", "complainant_phone_ext", "outcome", "outcome_note",
+        "complainant_line_user_id", "no_contact", "public_token", "public_description",
     ],
     Assignment: [
         "id", "complaint_id", "agency_id", "status", "channel", "dispatched_at", "dispatched_by_id", "ack_due_at",
         "safe_due_at", "resolve_due_at", "acknowledged_at", "acknowledged_by_id", "acknowledged_by_name",
         "made_safe_at", "resolved_at", "first_resolved_at", "verified_at", "closed_at", "result_note",
         "reject_reason", "rerouted_to_id", "reopen_count", "escalation_level", "updated_at",
-        "review_due_at", "sent_back_count", "plan_reason", "plan_note",
+        "review_due_at", "sent_back_count", "plan_reason", "plan_note", "report_flags",
     ],
     TimelineEntry: [
         "id", "complaint_id", "assignment_id", "kind", "text", "data", "actor_user_id", "actor_coordinator_id",
@@ -193,6 +194,10 @@ def generate(args, files, start_ids, counters):
                     "",
                     OUTCOMES.get(status, ""),
                     "",
+                    "",  # no LINE user: a phone complainant
+                    "f",
+                    f"{rng.getrandbits(128):032x}",  # the public page's token
+                    "",
                 )
             )  # fmt: skip
             + "\n"
@@ -252,6 +257,7 @@ def generate(args, files, start_ids, counters):
                         "0",
                         "",
                         "",
+                        "[]",
                     )
                 )  # fmt: skip
                 + "\n"
