@@ -298,6 +298,9 @@ NOTICES_SWEEP_SECONDS = env_int("NOTICES_SWEEP_SECONDS", 120)
 PUBLIC_ANSWER_DAYS = env_int("PUBLIC_ANSWER_DAYS", 30)
 PUBLIC_PAGE_MISSES_PER_HOUR = env_int("PUBLIC_PAGE_MISSES_PER_HOUR", 20)
 PUBLIC_ANSWERS_PER_HOUR = env_int("PUBLIC_ANSWERS_PER_HOUR", 5)
+# With a shared cache (CACHE_URL), rendered public pages are kept this long at most (0 = never);
+# any save of what a page shows drops it at once (notices/page_cache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 # --- Field audits (audits/) --------------------------------------------------------
 # Share of cases closed as fixed that are re-checked on site (a category's own rate wins).

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,7 +25,7 @@ from complaints import errors as domain_errors
 from complaints import rules
 from complaints.models import Complaint, Photo
 
-from . import confirm, texts
+from . import confirm, page_cache, texts
 from .models import Confirmation, Notice
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -111,8 +112,10 @@ def _find(reference: str, token: str) -> Complaint | None:
         .filter(reference=reference)
         .first()
     )
-    if complaint is None or not complaint.public_token or not secrets.compare_digest(
-        complaint.public_token.encode(), (token or "").encode()
+    if (
+        complaint is None
+        or not complaint.public_token
+        or not secrets.compare_digest(complaint.public_token.encode(), (token or "").encode())
     ):
         return None
     return complaint
@@ -126,10 +129,14 @@ def _refused() -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_page(request, reference: str, token: str):
-    translation.activate(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "th")
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "th"
+    translation.activate(lang)
     ip = client_ip(request)
     if _peek("miss", ip) >= settings.PUBLIC_PAGE_MISSES_PER_HOUR:
         return _refused()
+    plain = request.method != "POST" and not request.GET
+    if plain and (html := page_cache.get(reference, token, translation.get_language())):
+        return _respond(page_cache.personalise(html, request))
     complaint = _find(reference, token)
     if complaint is None:
         _count("miss", ip)
@@ -194,7 +201,15 @@ def _render(request, complaint: Complaint, message: str):
         "no_notice": no_notice_reason(notice),
         "Answer": Confirmation.Answer,
     }
-    response = render(request, "notices/public_case.html", context, status=400 if message else 200)
+    # The form's CSRF token is a marker here, the visitor's own once served (see page_cache).
+    html = render_to_string("notices/public_case.html", {**context, "csrf_token": page_cache.MARK}, request)
+    if not message and request.method != "POST" and not request.GET:
+        page_cache.put(complaint, complaint.public_token, translation.get_language(), html)
+    return _respond(page_cache.personalise(html, request), status=400 if message else 200)
+
+
+def _respond(html: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(html, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the address holds the token: never leak it to map sites
     response["Cache-Control"] = "private, no-store"
