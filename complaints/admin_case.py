@@ -27,7 +27,11 @@ class CasePageMixin:
 
     def get_fieldsets(self, request, obj=None):
         pii = can_see_pii(request.user)
-        person = ("complainant_name", ("complainant_phone", "complainant_phone_ext")) if pii or obj is None else ("masked_name", "masked_phone")
+        person = (
+            ("complainant_name", ("complainant_phone", "complainant_phone_ext"))
+            if pii or obj is None
+            else ("masked_name", "masked_phone")
+        )
         if obj is None:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
@@ -77,9 +81,7 @@ class CasePageMixin:
     def response_add(self, request, obj, post_url_continue=None):
         """Saved → the case's dispatch page (what the officer does next), not the list."""
         if getattr(obj, "_attached", False):
-            messages.success(
-                request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference}
-            )
+            messages.success(request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference})
             return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
         messages.success(request, _("บันทึกเรื่อง %(ref)s แล้ว — เลือกหน่วยงานที่จะส่งต่อ") % {"ref": obj.reference})
         if self.has_dispatch_permission(request):
@@ -89,6 +91,8 @@ class CasePageMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None
         context["duplicates"] = getattr(form, "duplicates", [])
+        if form is not None and "lat" in form.fields and "lng" in form.fields:
+            context["intake_map"] = self.map_context()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
