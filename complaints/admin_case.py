@@ -36,6 +36,7 @@ class CasePageMixin:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
                 (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+                (_("รูปภาพ"), {"fields": ("photos",)}),
             ]
         return [
             (
@@ -143,6 +144,7 @@ class CasePageMixin:
                 workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
             return
         data = form.cleaned_data
+        contents = form.photo_contents
         if form.attach_to is not None:
             workflow.add_complainant(
                 complaint=form.attach_to,
@@ -153,14 +155,17 @@ class CasePageMixin:
                 description=data.get("description", ""),
                 received_at=data.get("received_at"),
             )
+            for content in contents:  # the caller's photos help the case they are about
+                workflow.add_photo(complaint=form.attach_to, content=content, by=request.user)
             created = form.attach_to
             obj._attached = True
             obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
             obj._state.adding = False
             obj._state.db = created._state.db
             return
-        created = workflow.receive(
+        created = workflow.receive_with_photos(
             by=request.user,
+            photos=contents,
             received_at=data.get("received_at"),
             **{f: data.get(f) for f in workflow.DETAIL_FIELDS if f in data},
         )
