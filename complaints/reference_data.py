@@ -35,6 +35,8 @@ def load_categories(*, overwrite_sla: bool = False) -> None:
             "sla_resolve_hours": int_or_none(row["sla_resolve_hours"]),
             # the fake-fix guard's "too fast" (0 = not checked); supervisors edit it like the SLA
             "min_work_minutes": int_or_none(row.get("min_work_minutes", "")) or 0,
+            # how far the add form looks for the same problem already recorded (flooding: 300 m)
+            "duplicate_radius_m": int_or_none(row.get("duplicate_radius_m", "")) or 100,
         }
         category, created = Category.objects.get_or_create(code=row["code"], defaults={**defaults, **sla})
         if not created:
