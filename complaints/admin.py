@@ -214,7 +214,7 @@ class CategoryAdmin(admin.ModelAdmin):
             _("SLA สามขั้น"),
             {"fields": ("sla_ack_minutes", "sla_make_safe_hours", "sla_resolve_hours", "reminder_offsets_minutes")},
         ),
-        (_("หมายเหตุ"), {"fields": ("notes",)}),
+        (_("คำแนะนำการส่งต่อ"), {"fields": ("advice_th", "advice_en")}),
     )
 
     def has_delete_permission(self, request, obj=None):

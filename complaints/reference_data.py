@@ -27,7 +27,8 @@ def load_categories(*, overwrite_sla: bool = False) -> None:
             "responsible_unit_th": row["default_unit_th"],
             "escalate_to_district_office": "DO" in row["escalate_to"].split(";"),
             "traffy_type": row["traffy_type"],
-            "notes": row["notes"],
+            "advice_th": row.get("advice_th", ""),
+            "advice_en": row.get("advice_en", ""),
         }
         sla = {
             "sla_ack_minutes": int_or_none(row["sla_ack_minutes"]) or 60,

@@ -82,3 +82,28 @@ def test_a_click_on_the_map_fills_the_point_and_the_district(tab, live_server, p
     expect(tab.locator("#intake-map-status")).to_contain_text("นอกเขตกรุงเทพมหานคร")
     assert tab.input_value("#id_district") == str(pathum_wan.pk)
     assert tab.errors == [] and console_errors == []
+
+
+def test_the_dispatch_pages_agency_filter_works_under_the_csp(tab, live_server, officer, best_category):  # noqa: F811
+    from complaints.models import Assignment
+    from testing.factories import AgencyFactory, make_complaint
+
+    for code, name in [("MWA", "การประปานครหลวง"), ("NT", "บริษัท โทรคมนาคมแห่งชาติ"), ("DDS", "สำนักการระบายน้ำ")]:
+        AgencyFactory(code=code, name_th=name)
+    mea = AgencyFactory(code="MEA", name_th="การไฟฟ้านครหลวง")
+    case = make_complaint(category=best_category)
+    tab.goto(f"{live_server.url}/admin/complaints/complaint/dispatch/?ids={case.pk}")
+    items = tab.locator(f"#more-list-{case.pk} li")
+    assert items.count() >= 4
+    tab.fill(f"#more_{case.pk}", "ไฟฟ้า")
+    visible = [li for li in items.all() if li.is_visible()]
+    assert [li.inner_text().strip() for li in visible] == ["การไฟฟ้านครหลวง ต้องประสานทางโทรศัพท์/วิทยุ"]
+    tab.press(f"#more_{case.pk}", "Enter")  # filters; must not send the form
+    assert Assignment.objects.count() == 0
+    tab.check(f"#more-list-{case.pk} input[value='{mea.pk}']")
+    tab.fill(f"#more_{case.pk}", "ประปา")
+    assert tab.locator(f"#more-list-{case.pk} input[value='{mea.pk}']").is_visible()  # ticked stays
+    tab.locator("input[type=submit].default").click()
+    tab.wait_for_url(f"**/{case.pk}/change/")
+    assert list(Assignment.objects.values_list("agency__code", flat=True)) == ["MEA"]
+    assert tab.errors == []
