@@ -166,6 +166,20 @@ class RerouteForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices)
 
+    def __init__(self, *args, given_reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.given_reason = given_reason
+        if given_reason:
+            # The agency already said why (in LINE): not asked again; the officer may add to it.
+            field = self.fields["reason"]
+            field.required = False
+            field.initial = given_reason
+            field.label = _("เหตุผลที่หน่วยงานแจ้งไว้")
+            field.help_text = _("หน่วยงานแจ้งเหตุผลนี้ไว้แล้ว แก้ไขหรือเพิ่มเติมได้ ไม่ต้องกรอกใหม่")
+
+    def clean_reason(self):
+        return (self.cleaned_data.get("reason") or "").strip() or self.given_reason
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("บันทึก"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
