@@ -8,9 +8,11 @@ actions here and the case pages in admin_views.py.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ from .admin_filters import (
     ReceivedRangeFilter,
     ZoneFilter,
 )
+from .admin_map import IntakeMapMixin
 from .admin_review import OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
@@ -35,7 +38,9 @@ from .models import Category, ClosureDay, Complaint, Reminder
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
+class ComplaintAdmin(
+    OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, IntakeMapMixin, admin.ModelAdmin
+):
     form = ComplaintForm
     list_display_links = ("reference",)
     list_filter = (
@@ -84,7 +89,7 @@ class ComplaintAdmin(OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, 
         return False  # cases are cancelled or marked duplicate, never deleted
 
     def get_urls(self):
-        return self.console_urls() + super().get_urls()
+        return self.console_urls() + self.map_urls() + super().get_urls()
 
     # --- actions: thin loops over the workflow -------------------------------------------
 
@@ -211,7 +216,7 @@ class CategoryAdmin(admin.ModelAdmin):
             _("SLA สามขั้น"),
             {"fields": ("sla_ack_minutes", "sla_make_safe_hours", "sla_resolve_hours", "reminder_offsets_minutes")},
         ),
-        (_("หมายเหตุ"), {"fields": ("notes",)}),
+        (_("คำแนะนำการส่งต่อ"), {"fields": ("advice_th", "advice_en")}),
     )
 
     def has_delete_permission(self, request, obj=None):
@@ -229,7 +234,30 @@ class ClosureDayAdmin(admin.ModelAdmin):
 class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only record of overdue reminders: written by the sweep only."""
 
-    list_display = ("assignment", "stage", "level", "due_at", "created_at")
+    list_display = ("case", "agency", "stage", "level", "due_at", "created_at")
     list_filter = ("stage", "level")
-    list_select_related = ("assignment",)
+    list_select_related = ("assignment__agency",)
     show_full_result_count = False
+    # Cases by their reference (the dispatch clock's rows have no assignment), never internal ids.
+    fields = ("case", "agency", "stage", "level", "due_at", "created_at", "recipients")
+    readonly_fields = fields
+    search_fields = ("=complaint__reference", "=assignment__complaint__reference")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _reference=Coalesce("assignment__complaint__reference", "complaint__reference"),
+                _case_id=Coalesce("assignment__complaint_id", "complaint_id"),
+            )
+        )
+
+    @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
+    def case(self, obj):
+        url = reverse("admin:complaints_complaint_change", args=[obj._case_id])
+        return format_html('<a href="{}">{}</a>', url, obj._reference)
+
+    @admin.display(description=_("หน่วยงาน"))
+    def agency(self, obj):
+        return obj.assignment.agency.name_th if obj.assignment_id else _("ศูนย์รับแจ้งทุกข์ 1555 (รอส่งต่อ)")

@@ -27,11 +27,16 @@ class CasePageMixin:
 
     def get_fieldsets(self, request, obj=None):
         pii = can_see_pii(request.user)
-        person = ("complainant_name", ("complainant_phone", "complainant_phone_ext")) if pii or obj is None else ("masked_name", "masked_phone")
+        person = (
+            ("complainant_name", ("complainant_phone", "complainant_phone_ext"))
+            if pii or obj is None
+            else ("masked_name", "masked_phone")
+        )
         if obj is None:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
                 (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+                (_("รูปภาพ"), {"fields": ("photos",)}),
             ]
         return [
             (
@@ -77,9 +82,7 @@ class CasePageMixin:
     def response_add(self, request, obj, post_url_continue=None):
         """Saved → the case's dispatch page (what the officer does next), not the list."""
         if getattr(obj, "_attached", False):
-            messages.success(
-                request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference}
-            )
+            messages.success(request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference})
             return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
         messages.success(request, _("บันทึกเรื่อง %(ref)s แล้ว — เลือกหน่วยงานที่จะส่งต่อ") % {"ref": obj.reference})
         if self.has_dispatch_permission(request):
@@ -89,6 +92,8 @@ class CasePageMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None
         context["duplicates"] = getattr(form, "duplicates", [])
+        if form is not None and "lat" in form.fields and "lng" in form.fields:
+            context["intake_map"] = self.map_context()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
@@ -139,6 +144,7 @@ class CasePageMixin:
                 workflow.edit_details(complaint=obj, by=request.user, changes={f: form.cleaned_data[f] for f in fields})
             return
         data = form.cleaned_data
+        contents = form.photo_contents
         if form.attach_to is not None:
             workflow.add_complainant(
                 complaint=form.attach_to,
@@ -149,14 +155,17 @@ class CasePageMixin:
                 description=data.get("description", ""),
                 received_at=data.get("received_at"),
             )
+            for content in contents:  # the caller's photos help the case they are about
+                workflow.add_photo(complaint=form.attach_to, content=content, by=request.user)
             created = form.attach_to
             obj._attached = True
             obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
             obj._state.adding = False
             obj._state.db = created._state.db
             return
-        created = workflow.receive(
+        created = workflow.receive_with_photos(
             by=request.user,
+            photos=contents,
             received_at=data.get("received_at"),
             **{f: data.get(f) for f in workflow.DETAIL_FIELDS if f in data},
         )

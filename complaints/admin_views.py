@@ -32,7 +32,6 @@ PII_FIELDS = ("complainant_name", "complainant_phone")
 PHONE_SEARCH_RE = re.compile(r"^[\d\s+-]{3,}$")  # the console searches phones for these terms
 
 
-
 def agencies_with_reachability():
     """Every active agency with `reachable` (a bound LINE group or a reachable
     coordinator), in one query however many agencies the page lists."""
@@ -294,7 +293,8 @@ class ComplaintViewsMixin:
     def reroute_view(self, request, pk, assignment_pk):
         """The agency says "not ours" (by phone): record the rejection and send the case on."""
         assignment = self._assignment(request, pk, assignment_pk)
-        form = RerouteForm(request.POST or None, initial={"channel": assignment.channel})
+        given = assignment.reject_reason if assignment.status == A.REJECTED else ""
+        form = RerouteForm(request.POST or None, initial={"channel": assignment.channel}, given_reason=given)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

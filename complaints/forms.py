@@ -7,13 +7,37 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
-from . import workflow
-from .errors import InvalidDetail
+from . import photos, workflow
+from .errors import InvalidDetail, InvalidImage
 from .models import Assignment, Complaint, Photo
 from .photos import MAX_BYTES
 
+MAX_INTAKE_PHOTOS = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one file input (Django's documented pattern); a list of uploads."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": "image/*"}))
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotosField, self).clean(d, initial) for d in items if d]
+
 
 class ComplaintForm(forms.ModelForm):
+    # Only on the add form (the case page adds photos through its note form).
+    photos = PhotosField(
+        label=_("รูปภาพ"),
+        help_text=_("เลือกได้หลายรูป (JPEG, PNG, WEBP หรือ GIF ไม่เกิน 10 MB ต่อรูป)"),
+    )
+
     class Meta:
         model = Complaint
         # The admin narrows this further per user (fieldsets, read-only fields).
@@ -33,6 +57,27 @@ class ComplaintForm(forms.ModelForm):
             "complainant_phone",
             "complainant_phone_ext",
         )
+
+    def clean_photos(self):
+        """Each photo through the same checks as every other upload (complaints/photos.py);
+        kept as bytes for the save, which stores them with the case in one transaction."""
+        uploads = self.cleaned_data.get("photos") or []
+        if len(uploads) > MAX_INTAKE_PHOTOS:
+            raise forms.ValidationError(_("แนบรูปได้ไม่เกิน %(n)d รูปต่อครั้ง"), params={"n": MAX_INTAKE_PHOTOS})
+        self.photo_contents = []
+        for upload in uploads:
+            try:
+                content = photos.read_upload(upload)
+                photos.validate_image(content)
+            except InvalidImage as exc:
+                raise forms.ValidationError(
+                    _("รูป “%(name)s”: %(error)s — ข้อมูลอื่นที่กรอกไว้ยังอยู่ กรุณาเลือกรูปอีกครั้ง"),
+                    params={"name": upload.name[:80], "error": exc.message},
+                ) from None
+            self.photo_contents.append(content)
+        return uploads
+
+    photo_contents: list[bytes] = []
 
     def clean(self):
         data = super().clean()
@@ -120,6 +165,20 @@ class RerouteForm(forms.Form):
         label=_("ส่งต่อใหม่ไปยัง"), queryset=Agency.objects.filter(is_active=True).order_by("kind", "code")
     )
     channel = forms.ChoiceField(label=_("ช่องทางประสาน"), choices=Assignment.Channel.choices)
+
+    def __init__(self, *args, given_reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.given_reason = given_reason
+        if given_reason:
+            # The agency already said why (in LINE): not asked again; the officer may add to it.
+            field = self.fields["reason"]
+            field.required = False
+            field.initial = given_reason
+            field.label = _("เหตุผลที่หน่วยงานแจ้งไว้")
+            field.help_text = _("หน่วยงานแจ้งเหตุผลนี้ไว้แล้ว แก้ไขหรือเพิ่มเติมได้ ไม่ต้องกรอกใหม่")
+
+    def clean_reason(self):
+        return (self.cleaned_data.get("reason") or "").strip() or self.given_reason
 
 
 class NoteForm(forms.Form):

@@ -27,7 +27,8 @@ def load_categories(*, overwrite_sla: bool = False) -> None:
             "responsible_unit_th": row["default_unit_th"],
             "escalate_to_district_office": "DO" in row["escalate_to"].split(";"),
             "traffy_type": row["traffy_type"],
-            "notes": row["notes"],
+            "advice_th": row.get("advice_th", ""),
+            "advice_en": row.get("advice_en", ""),
         }
         sla = {
             "sla_ack_minutes": int_or_none(row["sla_ack_minutes"]) or 60,
@@ -35,6 +36,8 @@ def load_categories(*, overwrite_sla: bool = False) -> None:
             "sla_resolve_hours": int_or_none(row["sla_resolve_hours"]),
             # the fake-fix guard's "too fast" (0 = not checked); supervisors edit it like the SLA
             "min_work_minutes": int_or_none(row.get("min_work_minutes", "")) or 0,
+            # how far the add form looks for the same problem already recorded (flooding: 300 m)
+            "duplicate_radius_m": int_or_none(row.get("duplicate_radius_m", "")) or 100,
         }
         category, created = Category.objects.get_or_create(code=row["code"], defaults={**defaults, **sla})
         if not created:

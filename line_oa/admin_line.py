@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.visibility import can_see_line_ids, mask_line_id
 from bkk1555.thaidate import thai_datetime
+from complaints.models import Assignment
 
 from . import inbox, limits, tasks_webhook
 from .linking import create_code
@@ -185,11 +186,11 @@ class AnswerForm(forms.Form):
 class InboxMessageAdmin(admin.ModelAdmin):
     """Newest first; unread marked; open a conversation to read it all and answer (a push)."""
 
-    list_display = ("unread_mark", "created_at", "chat_link", "agency", "direction", "short_text")
+    list_display = ("unread_mark", "created_at", "chat_link", "agency", "case", "direction", "short_text")
     list_display_links = None
     list_filter = (UnreadFilter, "direction", "agency")
-    search_fields = ("text", "sender_name")
-    list_select_related = ("agency", "coordinator")
+    search_fields = ("text", "sender_name", "=complaint__reference")
+    list_select_related = ("agency", "coordinator", "complaint")
 
     def has_add_permission(self, request):
         return False
@@ -209,6 +210,13 @@ class InboxMessageAdmin(admin.ModelAdmin):
         url = reverse("admin:line_oa_inbox_conversation", args=[obj.chat_id])
         return format_html('<a href="{}">{}</a>', url, obj.sender_name or mask_line_id(obj.chat_id))
 
+    @admin.display(description=_("เรื่อง"))
+    def case(self, obj):
+        if obj.complaint_id is None:
+            return "-"
+        url = reverse("admin:complaints_complaint_change", args=[obj.complaint_id])
+        return format_html('<a href="{}">{}</a>', url, obj.complaint.reference)
+
     @admin.display(description=_("ข้อความ"))
     def short_text(self, obj):
         return obj.text[:100]
@@ -226,8 +234,12 @@ class InboxMessageAdmin(admin.ModelAdmin):
     def conversation_view(self, request, chat_id: str):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        thread = InboxMessage.objects.filter(chat_id=chat_id).select_related("coordinator", "agency", "answered_by")
-        first = thread.first()
+        thread = InboxMessage.objects.filter(chat_id=chat_id).select_related(
+            "coordinator", "agency", "answered_by", "complaint"
+        )
+        # The heading names who wrote in (the coordinator or group), never the officer who answered.
+        incoming = thread.filter(direction=InboxMessage.Direction.IN)
+        first = incoming.order_by("-created_at", "-id").first() or thread.first()
         if first is None:
             get_object_or_404(InboxMessage, chat_id=chat_id)
         form = AnswerForm(request.POST or None)
@@ -248,6 +260,7 @@ class InboxMessageAdmin(admin.ModelAdmin):
             "form": form,
             "chat_id": shown_id,
             "first": first,
+            "open_cases": _open_cases(first.agency_id),
         }
         return TemplateResponse(request, "admin/line_oa/inbox_conversation.html", context)
 
@@ -260,3 +273,15 @@ class InboxMessageAdmin(admin.ModelAdmin):
             .order_by("-last")[:50]
         )
         return super().changelist_view(request, extra_context)
+
+
+def _open_cases(agency_id: int | None) -> list:
+    """The agency's open cases (newest dispatch first, at most 10): what its messages may be about."""
+    if agency_id is None:
+        return []
+    return list(
+        Assignment.objects.filter(agency_id=agency_id)
+        .open()
+        .select_related("complaint")
+        .order_by("-dispatched_at", "-id")[:10]
+    )

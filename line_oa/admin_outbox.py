@@ -15,7 +15,9 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -72,7 +74,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "retry_key",
         "purpose",
         "agency",
-        "assignment",
+        "case",
         "to",
         "messages",
         "status",
@@ -108,6 +110,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("เลขที่เรื่อง"), ordering="_reference")
     def reference(self, obj):
         return obj._reference or "-"
+
+    @admin.display(description=_("เรื่อง"))
+    def case(self, obj):
+        """The case by its reference, linked (not the assignment's internal ids)."""
+        if not obj.assignment_id:
+            return "-"
+        url = reverse("admin:complaints_complaint_change", args=[obj.assignment.complaint_id])
+        return format_html('<a href="{}">{}</a>', url, obj._reference)
 
     @admin.display(description=_("สาเหตุ"))
     def reason(self, obj):

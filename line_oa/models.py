@@ -265,6 +265,15 @@ class InboxMessage(models.Model):
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ตอบโดย")
     )
     outbox = models.ForeignKey(OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The case the message is about, when it can be told (line_oa/inbox.py case_of).
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("เรื่อง"),
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, District, Subdistrict
@@ -73,7 +74,9 @@ class Category(models.Model):
         help_text=_("ผลที่รายงานเร็วกว่านี้หลังรับเรื่องจะถูกทำเครื่องหมาย “เร็วผิดปกติ”; 0 = ไม่ตรวจ"),
     )
     traffy_type = models.CharField(_("ประเภทตาม Traffy Fondue"), max_length=50, blank=True)
-    notes = models.TextField(_("หมายเหตุ"), blank=True)
+    # What the dispatch page tells the officer about this kind of case (who goes first, what to watch).
+    advice_th = models.TextField(_("คำแนะนำการส่งต่อ (ไทย)"), blank=True)
+    advice_en = models.TextField(_("คำแนะนำการส่งต่อ (อังกฤษ)"), blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
 
     class Meta:
@@ -83,6 +86,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def advice(self) -> str:
+        """The dispatch advice in the page's language (Thai; English in English mode, falling back to Thai)."""
+        if (get_language() or "").startswith("en"):
+            return self.advice_en or self.advice_th
+        return self.advice_th
 
     @property
     def review_minutes(self) -> int:
@@ -155,9 +165,7 @@ class Complaint(models.Model):
     complainant_phone = models.CharField(_("โทรศัพท์ผู้ร้อง"), max_length=30, blank=True, db_index=True)
     # A complaint sent by a LINE user of the OA: notices go back to that user by push.
     complainant_line_user_id = models.CharField(_("LINE user ID ของผู้ร้อง"), max_length=64, blank=True)
-    no_contact = models.BooleanField(
-        _("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ"), default=False, help_text=_("ไม่ส่งการแจ้งผลใด ๆ ถึงผู้ร้อง")
-    )
+    no_contact = models.BooleanField(_("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ"), default=False, help_text=_("ไม่ส่งการแจ้งผลใด ๆ ถึงผู้ร้อง"))
     complainant_phone_ext = models.CharField(_("เบอร์ต่อ"), max_length=10, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("ประเภท")

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from agencies.models import District
 from complaints import errors, workflow
-from complaints.models import Complaint
+from complaints.models import Category, Complaint
 from testing.factories import CategoryFactory, DistrictFactory, make_complaint
+from testing.images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,23 @@ def test_saving_a_new_case_lands_on_its_dispatch_page(client, officer, best_cate
     assert saved.status_code == 302
     new = Complaint.objects.order_by("-id").first()
     assert saved["Location"] == reverse("admin:complaints_complaint_dispatch") + f"?ids={new.pk}"
+
+
+def test_the_reference_data_gives_flooding_its_wider_radius(reference_data):
+    radius = dict(Category.objects.values_list("code", "duplicate_radius_m"))
+    assert radius["FLOODING"] == 300 and radius["CLOGGED_DRAIN"] == 300
+    assert radius["FALLEN_TREE"] == 100 and radius["LARGE_POTHOLE"] == 100
+
+
+def test_the_offered_duplicate_shows_its_state_photo_and_distance(client, officer, best_category, district_office):
+    first = make_complaint(category=best_category, district=district_office.district)
+    photo = workflow.add_photo(complaint=first, content=jpeg_bytes(seed=7), by=officer)
+    far = make_complaint(category=best_category, district=district_office.district, lat=_near(first, 400))
+    client.force_login(officer)
+    form = _form(best_category, district_office.district, lat=str(_near(first, 30)), lng=str(first.lng))
+    html = client.post(reverse("admin:complaints_complaint_add"), form).content.decode()
+    assert 'id="duplicates"' in html and first.reference in html and far.reference not in html
+    assert first.get_status_display() in html and "30 ม." in html
+    assert photo.thumbnail.url in html
+    assert f'name="_attach_to" value="{first.pk}"' in html and 'name="_save_anyway"' in html
+    assert Complaint.objects.count() == 2  # nothing saved until the officer chooses

@@ -10,7 +10,7 @@ exactly one service per intention:
 - intake:   receive, edit_details, check_details, similar_open_cases, add_complainant, suggested_agencies
 - dispatch: dispatch, reroute (the centre's move, or `declined=True` for the agency's "not ours")
 - agency:   acknowledge, report_progress, mark_made_safe, resolve, reject
-- evidence: add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
+- evidence: receive_with_photos, add_note, add_photo, add_note_with_photo, resolve_with_photos, record_location, attach_file
 - review:   accept (= verify; a flagged result needs a justification), send_back, plan_permanent_fix, end_case
 - centre:   close, reopen, cancel_assignment, cancel, mark_duplicate
 - public:   renew_public_link (the complainant's page address; issue 11)
@@ -28,6 +28,7 @@ from .evidence import (
     add_photo,
     attach_file,
     field_report,
+    receive_with_photos,
     record_location,
     resolve_with_photos,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "next_reference",
     "normalise_phone",
     "receive",
+    "receive_with_photos",
     "record_location",
     "refresh_status",
     "reject",

@@ -18,6 +18,7 @@ from ..actor import as_actor
 from ..models import Assignment, Complaint, Photo, TimelineEntry
 from .agency import acknowledge, mark_made_safe, report_progress, resolve
 from .core import K, atomic, log
+from .intake import receive
 
 
 @atomic
@@ -89,6 +90,16 @@ def add_note_with_photo(
         add_note(complaint=complaint, by=by, text=text, assignment=assignment)
     if content:
         add_photo(complaint=complaint, content=content, by=by, stage=stage, assignment=assignment)
+
+
+@atomic
+def receive_with_photos(*, photos: list[bytes] = (), by=None, **details) -> Complaint:
+    """Intake with the caller's photos: the case and its photos are recorded together or not at
+    all (a photo the checks refuse leaves no case behind)."""
+    complaint = receive(by=by, **details)
+    for content in photos:
+        add_photo(complaint=complaint, content=content, by=by, stage=Photo.Stage.BEFORE)
+    return complaint
 
 
 @atomic

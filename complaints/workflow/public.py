@@ -16,5 +16,7 @@ def renew_public_link(*, complaint: Complaint, by, revoke_only: bool = False) ->
     complaint.public_token = "" if revoke_only else new_public_token()
     complaint.save(update_fields=["public_token", "updated_at"])
     text = _("ปิดลิงก์หน้าติดตามเรื่อง") if revoke_only else _("เปลี่ยนลิงก์หน้าติดตามเรื่อง ลิงก์เดิมใช้ไม่ได้แล้ว")
-    log(complaint=complaint, kind=K.NOTE, by=by, text=text, data={"public_link": "closed" if revoke_only else "renewed"})
+    log(
+        complaint=complaint, kind=K.NOTE, by=by, text=text, data={"public_link": "closed" if revoke_only else "renewed"}
+    )
     return complaint

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_note_is_on_the_card_and_its_text_fallback(best_category, district_office, coordinator, officer):
     case = make_complaint(category=best_category, district=district_office.district)
-    [a] = workflow.dispatch(
-        complaint=case, agencies=[district_office], by=officer, note="ต้นไม้ทับสายไฟ ระวังไฟฟ้าดูด"
-    )
+    [a] = workflow.dispatch(complaint=case, agencies=[district_office], by=officer, note="ต้นไม้ทับสายไฟ ระวังไฟฟ้าดูด")
     card = OutboxMessage.objects.get(purpose=OutboxMessage.Purpose.DISPATCH, assignment=a)
     assert "ต้นไม้ทับสายไฟ ระวังไฟฟ้าดูด" in json.dumps(card.messages, ensure_ascii=False)
     assert "ต้นไม้ทับสายไฟ" in messages.dispatch_text(a)["text"]
@@ -38,3 +36,23 @@ def test_the_dispatch_page_ticks_the_categorys_escalation_agencies_for_best(clie
     assert "หน่วยงานที่ประสานเพิ่มเติมตามประเภทเรื่อง" in html
     assert f'value="{mea.pk}" checked' in html
     assert 'class="agency-search"' in html
+
+
+def test_the_note_typed_on_the_dispatch_page_reaches_line_through_the_stub(
+    client, officer, best_category, district_office, coordinator, line_stub, django_capture_on_commit_callbacks
+):
+    case = make_complaint(category=best_category, district=district_office.district)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:complaints_complaint_dispatch") + f"?ids={case.pk}",
+            {f"agencies_{case.pk}": [str(district_office.pk)], "channel": "line", "note": "ระวังสายไฟขาด รอ กฟน. ก่อนตัด"},
+        )
+    assert response.status_code == 302
+    assert line_stub.invalid_requests() == []
+    [push] = [
+        p for p in line_stub.requests_to("/v2/bot/message/push", valid=True) if p.body["to"] == coordinator.line_user_id
+    ]
+    body = json.dumps(push.body["messages"], ensure_ascii=False)
+    assert case.reference in body and "ระวังสายไฟขาด รอ กฟน. ก่อนตัด" in body
+    assert push.body["messages"][0]["type"] == "flex"
