@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # One date format for people on every page, without a {% load %} to forget.
+            "builtins": ["bkk1555.templatetags.thaidates"],
         },
     },
 ]

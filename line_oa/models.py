@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from bkk1555.thaidate import thai_datetime
 from complaints.models import Assignment
 
 
@@ -202,7 +203,7 @@ class LinkAttempt(models.Model):
         verbose_name_plural = _("การใส่รหัสผิด")
 
     def __str__(self) -> str:
-        return f"{self.line_user_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.line_user_id} {thai_datetime(self.created_at)}"
 
 
 # --- the conversation -----------------------------------------------------------------
