@@ -2,7 +2,7 @@
 
 A year of 2400 or more is BE (2400 BE is 1857 CE, long before any case); a smaller year is taken
 as CE, so `02/12/2026` and the ISO `2026-12-02` still work. The admin's date and datetime fields
-use these (bkk1555/admin_dates.py), as do the console's own forms and the received-date filter.
+use these (bkk1555/admin_display.py), as do the console's own forms and the received-date filter.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -77,7 +78,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "messages",
         "status",
         "attempts",
-        "last_error",
+        "error_text",
         "error_status",
         "line_request_id",
         "recipients_count",
@@ -111,7 +112,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("สาเหตุ"))
     def reason(self, obj):
-        return (obj.last_error or "").splitlines()[0][:120] if obj.last_error else ""
+        # The error as LINE or the network gave it: machine text, shown as code.
+        return format_html("<code>{}</code>", obj.last_error.splitlines()[0][:120]) if obj.last_error else ""
+
+    @admin.display(description=_("ข้อผิดพลาดล่าสุด"))
+    def error_text(self, obj):
+        return format_html('<pre class="machine">{}</pre>', obj.last_error) if obj.last_error else "-"
 
     def has_add_permission(self, request):
         return False
@@ -119,7 +125,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("ส่งใหม่ (ใช้ retry key เดิม)"), permissions=["change"])
+    @admin.action(description=_("ส่งใหม่ (ใช้รหัสกันส่งซ้ำเดิม)"), permissions=["change"])
     def resend(self, request, queryset):
         count = delivery.resend(list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count
