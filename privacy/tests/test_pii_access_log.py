@@ -111,7 +111,7 @@ def test_a_console_list_page_with_names_and_phones_is_one_row(client, officer, c
     client.get(reverse("admin:complaints_complaint_changelist"), {"status__exact": "new"})
     [entry] = PIIAccess.objects.all()
     assert (entry.action, entry.channel, entry.complaint_id) == ("view", "admin", None)
-    assert entry.query.startswith("list status__exact=new")
+    assert entry.query.startswith("รายการ status__exact=new")
 
 
 def test_an_api_list_page_is_one_row_and_masked_readers_leave_none(officer, case, db):
@@ -120,7 +120,7 @@ def test_an_api_list_page_is_one_row_and_masked_readers_leave_none(officer, case
 
     assert client_for(officer).get("/api/v1/complaints/").status_code == 200
     [entry] = PIIAccess.objects.all()
-    assert entry.channel == "api" and entry.query == f"list 1: {case.reference} … {case.reference}"
+    assert entry.channel == "api" and entry.query == f"รายการ 1: {case.reference} … {case.reference}"
     masked = make_user("masked-reader", OFFICER)
     masked.groups.clear()
     masked.user_permissions.add(Permission.objects.get(codename="view_complaint"))
