@@ -49,7 +49,6 @@ YEAR_DAYS = 365  # and a thinner history back to a year, so the 12-month trends 
 HISTORY_SHARE = 0.3
 
 
-
 @dataclass
 class Speed:
     """Minutes from one stage to the next, as (median, spread factor)."""
@@ -333,9 +332,7 @@ class _Seeder:
         if rng.random() < 0.04:
             # The centre refuses a doubtful result; the rework has not come back yet.
             for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
-                workflow.send_back(
-                    assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify
-                )
+                workflow.send_back(assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify)
             self.bump("sent back")
             return
         if rng.random() < 0.03 and complaint.is_best:

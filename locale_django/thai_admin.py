@@ -91,11 +91,11 @@ DJANGO = {
 DJANGOJS = {
     # Django's Thai leaves "selected" in English.
     "%(sel)s of %(cnt)s selected": "เลือก %(sel)s จาก %(cnt)s",
-    "Choose %s by selecting them and then select the \"Choose\" arrow button.": "เลือก%sแล้วกดลูกศร “เลือก”",
+    'Choose %s by selecting them and then select the "Choose" arrow button.': "เลือก%sแล้วกดลูกศร “เลือก”",
     "Choose all %s": "เลือก%sทั้งหมด",
     "Choose selected %s": "เลือก%sที่เลือกไว้",
     "Remove selected %s": "เอา%sที่เลือกออก",
-    "Remove %s by selecting them and then select the \"Remove\" arrow button.": "เลือก%sแล้วกดลูกศร “เอาออก”",
+    'Remove %s by selecting them and then select the "Remove" arrow button.': "เลือก%sแล้วกดลูกศร “เอาออก”",
     "Type into this box to filter down the list of selected %s.": "พิมพ์เพื่อกรองรายการ%sที่เลือกไว้",
     "(click to clear)": "(คลิกเพื่อล้าง)",
     "Remove all %s": "เอา%sออกทั้งหมด",

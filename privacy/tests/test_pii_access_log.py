@@ -18,7 +18,12 @@ def test_the_case_page_is_recorded_for_a_pii_reader(client, officer, case):
     client.force_login(officer)
     assert client.get(reverse("admin:complaints_complaint_change", args=[case.pk])).status_code == 200
     [entry] = PIIAccess.objects.all()
-    assert (entry.username, entry.action, entry.channel, entry.reference) == ("officer", "view", "admin", case.reference)
+    assert (entry.username, entry.action, entry.channel, entry.reference) == (
+        "officer",
+        "view",
+        "admin",
+        case.reference,
+    )
     assert entry.ip_address == "127.0.0.1" and entry.path.startswith("/admin/")
 
 
@@ -98,7 +103,9 @@ def test_supervisors_read_and_export_the_log_officers_do_not(client, officer, su
         200,
         403,
     )
-    assert client.post(reverse("admin:privacy_piiaccess_delete", args=[PIIAccess.objects.first().pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:privacy_piiaccess_delete", args=[PIIAccess.objects.first().pk])).status_code == 403
+    )
 
 
 def test_executives_never_see_the_log(client, executive, db):
