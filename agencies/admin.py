@@ -106,7 +106,7 @@ class CoordinatorAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "masked_line_user_id")
 
-    @admin.display(description=_("LINE user ID"))
+    @admin.display(description=_("รหัสผู้ใช้ LINE"))
     def masked_line_user_id(self, obj):
         return mask_line_id(obj.line_user_id)
 

@@ -79,7 +79,7 @@ class Agency(models.Model):
     )
     hotline = models.CharField(_("สายด่วน"), max_length=30, blank=True)
     handles = models.TextField(_("ภารกิจที่รับผิดชอบ"), blank=True)
-    line_group_id = models.CharField(_("LINE group ID ที่ผูกไว้"), max_length=64, null=True, blank=True, unique=True)
+    line_group_id = models.CharField(_("รหัสกลุ่ม LINE ที่ผูกไว้"), max_length=64, null=True, blank=True, unique=True)
     line_group_name = models.CharField(_("ชื่อกลุ่ม LINE"), max_length=200, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
 
@@ -105,7 +105,7 @@ class Coordinator(models.Model):
     name = models.CharField(_("ชื่อ-สกุล"), max_length=200)
     position = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
     phone = models.CharField(_("โทรศัพท์"), max_length=30, blank=True)
-    line_user_id = models.CharField(_("LINE user ID"), max_length=64, null=True, blank=True, unique=True)
+    line_user_id = models.CharField(_("รหัสผู้ใช้ LINE"), max_length=64, null=True, blank=True, unique=True)
     line_display_name = models.CharField(_("ชื่อใน LINE"), max_length=200, blank=True)
     line_unreachable_at = models.DateTimeField(
         _("ติดต่อทาง LINE ไม่ได้ตั้งแต่"), null=True, blank=True, help_text=_("เช่น บล็อกบัญชี OA")

@@ -121,7 +121,9 @@ class _RecordedComplaintList(serializers.ListSerializer):
         request = self.context.get("request")
         if request is not None and items and self.context.get("sees_pii"):
             refs = [i.get("reference", "") for i in items]
-            record_pii(request, action="view", channel="api", query=f"list {len(refs)}: {refs[0]} … {refs[-1]}")
+            record_pii(
+                request, action="view", channel="api", query=f"{_('รายการ')} {len(refs)}: {refs[0]} … {refs[-1]}"
+            )
         return items
 
 

@@ -43,7 +43,9 @@ class AuditDraw(models.Model):
     """One draw of the sampler for one closure as fixed: recorded whether selected or not, so
     the sample can be shown unbiased and re-computed from the seed."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="audit_draws")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="audit_draws", verbose_name=_("เรื่อง")
+    )
     round = models.PositiveSmallIntegerField(_("ครั้งที่ปิดเรื่อง"))
     draw = models.FloatField(_("ค่าที่สุ่มได้ [0,1)"))
     rate = models.FloatField(_("อัตรา"))
@@ -66,11 +68,15 @@ class FieldAudit(models.Model):
         FALSE_CLOSURE = "false", _("ไม่พบการแก้ไข")
         NO_AUDITOR = "no_auditor", _("ไม่มีผู้ตรวจ")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="field_audits")
-    draw = models.OneToOneField(AuditDraw, on_delete=models.CASCADE, related_name="audit")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="field_audits", verbose_name=_("เรื่อง")
+    )
+    draw = models.OneToOneField(AuditDraw, on_delete=models.CASCADE, related_name="audit", verbose_name=_("การสุ่ม"))
     # The agency whose "fixed" is being checked (a false closure counts against it).
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="field_audits", verbose_name=_("หน่วยงาน"))
-    assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, related_name="field_audits")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, related_name="field_audits", verbose_name=_("การส่งต่อ")
+    )
     auditor = models.ForeignKey(
         Auditor, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits", verbose_name=_("ผู้ตรวจ")
     )
@@ -79,12 +85,14 @@ class FieldAudit(models.Model):
     closed_at = models.DateTimeField(_("ปิดเรื่องเมื่อ"))
     due_at = models.DateTimeField(_("กำหนดตรวจ"))
     answered_at = models.DateTimeField(_("ตรวจเมื่อ"), null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("เตือนเมื่อ"), null=True, blank=True)
     comment = models.TextField(_("ความเห็น"), blank=True)
-    photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    photo = models.ForeignKey(
+        Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("รูปจากการตรวจ")
+    )
+    lat = models.DecimalField(_("ละติจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("ลองจิจูด"), max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -96,7 +104,7 @@ class FieldAudit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.status}"
+        return f"{self.complaint_id} {self.get_status_display()}"
 
     @property
     def url(self) -> str:

@@ -13,7 +13,9 @@ class Bkk1555Config(AppConfig):
     verbose_name = "bkk1555"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the production system checks
+        from . import admin_display, checks  # noqa: F401 - checks registers the production system checks
+
+        admin_display.install()
 
         # After every app's migrate (permissions are created per app, in order), so
         # permissions of models added later join their roles. Cheap and idempotent.

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # One date format for people on every page, without a {% load %} to forget.
+            "builtins": ["bkk1555.templatetags.thaidates"],
         },
     },
 ]
@@ -135,7 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_django/th: Thai for Django's own admin strings its catalogue lacks or gets wrong (built by
+# locale_django/build.py); after locale/ so makemessages never writes there.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 USE_I18N = True
 TIME_ZONE = "Asia/Bangkok"
 USE_TZ = True

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Zone
+from bkk1555.dateinput import PLACEHOLDER, parse_date_or_none
 
 from . import queues, rules
 from .models import Assignment
@@ -120,10 +121,8 @@ class ReceivedRangeFilter(admin.ListFilter):
                 self.used_parameters[name] = value[-1] if isinstance(value, list) else value
 
     def _date(self, name: str) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(self.used_parameters.get(name, ""))
-        except ValueError:
-            return None
+        # As typed in the filter: `02/12/2569` (BE), a CE year, or ISO from an old link.
+        return parse_date_or_none(self.used_parameters.get(name, ""))
 
     def has_output(self):
         return True
@@ -146,6 +145,7 @@ class ReceivedRangeFilter(admin.ListFilter):
             "hidden": [(k, item) for k, v in keep for item in (v if isinstance(v, list) else [v])],
             "received_from": self.used_parameters.get("received_from", ""),
             "received_to": self.used_parameters.get("received_to", ""),
+            "placeholder": PLACEHOLDER,
             "clear_url": changelist.get_query_string(remove=list(self.params)),
             "action": changelist.get_query_string(remove=list(self.params)),
         }

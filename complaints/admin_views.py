@@ -108,7 +108,9 @@ class ComplaintViewsMixin:
                 record_pii(request, action="search", channel="admin", query="; ".join([term, *lookups]).strip("; "))
             elif request.method == "GET":
                 # The list shows this role names and phones: one row per page seen.
-                record_pii(request, action="view", channel="admin", query="list " + request.GET.urlencode()[:180])
+                record_pii(
+                    request, action="view", channel="admin", query=_("รายการ") + " " + request.GET.urlencode()[:180]
+                )
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

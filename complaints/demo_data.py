@@ -1,4 +1,4 @@
-"""The demo data set: a few hundred realistic cases over the last three months.
+"""The demo data set: a few hundred realistic cases over the last twelve months, most of them recent.
 
 Every case is played through the workflow with past timestamps (`at=`), so the
 timeline, deadlines and derived statuses are exactly what the live system
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from agencies import geo
 from agencies.models import Agency, Coordinator, District
 from complaints import notify, rules, workflow
 from complaints.errors import JustificationRequired, WorkflowError
@@ -43,8 +44,9 @@ from .demo_texts import (
 SEED = 1555
 COMPLAINTS = 320
 FRESH = 10
-DAYS = 90
-
+DAYS = 90  # most cases are from the last three months (the live queues and the review queue)
+YEAR_DAYS = 365  # and a thinner history back to a year, so the 12-month trends have no empty months
+HISTORY_SHARE = 0.3
 
 
 @dataclass
@@ -52,14 +54,18 @@ class Speed:
     """Minutes from one stage to the next, as (median, spread factor)."""
 
     ack: float
+    ack_best: float  # a BEST case is called out at once, even over the radio
     safe: float
     resolve_best: float
     resolve_normal: float
 
 
 # LINE puts the case in the crew's hand at once; radio and phone go through a relay.
-LINE_SPEED = Speed(ack=7, safe=50, resolve_best=6 * 60, resolve_normal=30 * 60)
-RELAY_SPEED = Speed(ack=45, safe=150, resolve_best=20 * 60, resolve_normal=80 * 60)
+LINE_SPEED = Speed(ack=7, ack_best=6, safe=50, resolve_best=6 * 60, resolve_normal=30 * 60)
+RELAY_SPEED = Speed(ack=45, ack_best=22, safe=150, resolve_best=20 * 60, resolve_normal=80 * 60)
+# Share of finished normal jobs with a result photo: in LINE the crew sends one from the site;
+# over the radio a photo needs another trip (a BEST result always has one: the workflow asks).
+PHOTO_SHARE = {"line": 0.9, "relay": 0.15}
 
 
 def _jpeg(rng: random.Random, size=(160, 120)) -> bytes:
@@ -149,6 +155,15 @@ class _Seeder:
         pool = self.best if self.rng.random() < 0.4 else self.normal
         return self.rng.choice(pool)
 
+    def point_in(self, district: District) -> dict:
+        """A point near the district's centre that is inside Bangkok (intake refuses others)."""
+        for _ in range(20):
+            lat = (district.lat + Decimal(self.rng.uniform(-0.012, 0.012))).quantize(Decimal("0.000001"))
+            lng = (district.lng + Decimal(self.rng.uniform(-0.012, 0.012))).quantize(Decimal("0.000001"))
+            if geo.district_code_at(float(lat), float(lng)) is not None:
+                return {"lat": lat, "lng": lng}
+        return {"lat": district.lat, "lng": district.lng}
+
     def receive(self, received_at: dt.datetime) -> Complaint:
         rng = self.rng
         category = self.pick_category()
@@ -173,8 +188,7 @@ class _Seeder:
             landmark=rng.choice(LANDMARKS),
             district=district,
             subdistrict=sub,
-            lat=(district.lat + Decimal(rng.uniform(-0.012, 0.012))).quantize(Decimal("0.000001")),
-            lng=(district.lng + Decimal(rng.uniform(-0.012, 0.012))).quantize(Decimal("0.000001")),
+            **self.point_in(district),
         )
 
     def channel_for(self, agency: Agency) -> str:
@@ -216,7 +230,7 @@ class _Seeder:
         speed = LINE_SPEED if a.channel == Assignment.Channel.LINE else RELAY_SPEED
         best = a.complaint.is_best
         by = self.actor_for(a)
-        t = start + self.minutes(speed.ack)
+        t = start + self.minutes(speed.ack_best if best else speed.ack)
         if stuck == "ack" or t > now:
             return None
         name = "" if hasattr(by, "agency") else f"{rng.choice(FIRST)} ({a.get_channel_display()})"
@@ -234,11 +248,14 @@ class _Seeder:
         t += self.minutes(speed.resolve_best if best else speed.resolve_normal)
         if stuck == "resolve" or t > now:
             return None
-        if best or rng.random() < 0.4:
+        line = a.channel == Assignment.Channel.LINE
+        if best or rng.random() < PHOTO_SHARE["line" if line else "relay"]:
             reuse = before is not None and rng.random() < 0.08  # the fake-fix guard flags these
             self.photo(
                 a.complaint, stage=Photo.Stage.AFTER, at=t, by=by, assignment=a, content=before if reuse else None
             )
+            if line and rng.random() < 0.4:  # a second angle, as crews do in LINE
+                self.photo(a.complaint, stage=Photo.Stage.AFTER, at=t, by=by, assignment=a)
         workflow.resolve(assignment=a, by=by, note=rng.choice(RESULTS), at=t)
         return t
 
@@ -315,9 +332,7 @@ class _Seeder:
         if rng.random() < 0.04:
             # The centre refuses a doubtful result; the rework has not come back yet.
             for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
-                workflow.send_back(
-                    assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify
-                )
+                workflow.send_back(assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify)
             self.bump("sent back")
             return
         if rng.random() < 0.03 and complaint.is_best:
@@ -384,8 +399,11 @@ class _Seeder:
         self.best = [c for c in categories if c.is_best]
         self.normal = [c for c in categories if not c.is_best and c.sla_resolve_hours]
         # Plus a handful from the last few hours, some still waiting for dispatch.
+        history = round(COMPLAINTS * HISTORY_SHARE)
+        minutes = [self.rng.randrange(5, DAYS * 24 * 60) for _ in range(COMPLAINTS - history)]
+        minutes += [self.rng.randrange(DAYS * 24 * 60, YEAR_DAYS * 24 * 60) for _ in range(history)]
         times = sorted(
-            [self.now - dt.timedelta(minutes=self.rng.randrange(5, DAYS * 24 * 60)) for _ in range(COMPLAINTS)]
+            [self.now - dt.timedelta(minutes=m) for m in minutes]
             + [self.now - dt.timedelta(minutes=self.rng.randrange(3, 240)) for _ in range(FRESH)]
         )
         recent: list[Complaint] = []

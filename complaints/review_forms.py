@@ -8,6 +8,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.dateinput import BEDateField
+
 from . import rules
 
 # Send-back reasons officers give most; ticked ones are sent to the agency with the free text.
@@ -57,7 +59,7 @@ class SendBackForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    planned_for = forms.DateField(label=_("กำหนดแก้ไขถาวร"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_for = BEDateField(label=_("กำหนดแก้ไขถาวร"))
     reason = forms.ChoiceField(label=_("เหตุที่ต้องรอ"), choices=rules.PlanReason.choices)
     note = forms.CharField(
         label=_("แผนการแก้ไขถาวร"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})

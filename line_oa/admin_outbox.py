@@ -79,7 +79,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "messages",
         "status",
         "attempts",
-        "last_error",
+        "error_text",
         "error_status",
         "line_request_id",
         "recipients_count",
@@ -121,7 +121,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("สาเหตุ"))
     def reason(self, obj):
-        return (obj.last_error or "").splitlines()[0][:120] if obj.last_error else ""
+        # The error as LINE or the network gave it: machine text, shown as code.
+        return format_html("<code>{}</code>", obj.last_error.splitlines()[0][:120]) if obj.last_error else ""
+
+    @admin.display(description=_("ข้อผิดพลาดล่าสุด"))
+    def error_text(self, obj):
+        return format_html('<pre class="machine">{}</pre>', obj.last_error) if obj.last_error else "-"
 
     def has_add_permission(self, request):
         return False
@@ -129,7 +134,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("ส่งใหม่ (ใช้ retry key เดิม)"), permissions=["change"])
+    @admin.action(description=_("ส่งใหม่ (ใช้รหัสกันส่งซ้ำเดิม)"), permissions=["change"])
     def resend(self, request, queryset):
         count = delivery.resend(list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from bkk1555.thaidate import thai_datetime
 from complaints.models import Assignment
 
 
@@ -33,7 +34,7 @@ class OutboxMessage(models.Model):
         AUDIT = "audit", _("ตรวจสอบภาคสนาม")
 
     retry_key = models.UUIDField(_("X-Line-Retry-Key"), default=uuid.uuid4, unique=True, editable=False)
-    to = models.JSONField(_("ผู้รับ"), help_text=_("LINE user/group ID อย่างน้อยหนึ่งรายการ"))
+    to = models.JSONField(_("ผู้รับ"), help_text=_("รหัสผู้ใช้หรือกลุ่ม LINE อย่างน้อยหนึ่งรายการ"))
     messages = models.JSONField(_("ข้อความ"))
     purpose = models.CharField(_("วัตถุประสงค์"), max_length=12, choices=Purpose.choices)
     agency = models.ForeignKey(
@@ -50,12 +51,12 @@ class OutboxMessage(models.Model):
     status = models.CharField(_("สถานะ"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายาม"), default=0)
     last_error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
-    line_request_id = models.CharField(_("LINE request ID"), max_length=64, blank=True)
+    line_request_id = models.CharField(_("รหัสคำขอของ LINE"), max_length=64, blank=True)
     recipients_count = models.PositiveIntegerField(_("จำนวนผู้รับที่คิดค่าบริการ"), default=0)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    error_status = models.PositiveSmallIntegerField(_("HTTP status ล่าสุด"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("เริ่มส่งเมื่อ"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("ส่งครั้งถัดไปเมื่อ"), null=True, blank=True)
+    error_status = models.PositiveSmallIntegerField(_("รหัสตอบกลับ HTTP ล่าสุด"), null=True, blank=True)
     sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
 
     class Meta:
@@ -116,7 +117,7 @@ class WebhookEvent(models.Model):
     source_id = models.CharField(
         _("แหล่งที่มา"), max_length=64, blank=True, help_text=_("groupId/roomId หรือ userId ของห้องแชต")
     )
-    user_id = models.CharField(_("LINE user ID ผู้ส่ง"), max_length=64, blank=True)
+    user_id = models.CharField(_("รหัสผู้ใช้ LINE ของผู้ส่ง"), max_length=64, blank=True)
     is_redelivery = models.BooleanField(_("ส่งซ้ำจาก LINE"), default=False)
     event_time = models.DateTimeField(_("เวลาเกิดเหตุการณ์"), null=True, blank=True)
     payload = models.JSONField(_("ข้อมูลดิบ"))
@@ -188,6 +189,8 @@ class LinkCode(models.Model):
     def display_code(self) -> str:
         return f"{self.code[:4]}-{self.code[4:]}"
 
+    display_code.fget.short_description = _("รหัส")
+
 
 class LinkAttempt(models.Model):
     """A failed link-code attempt by one LINE user (the rate limit counts these)."""
@@ -202,7 +205,7 @@ class LinkAttempt(models.Model):
         verbose_name_plural = _("การใส่รหัสผิด")
 
     def __str__(self) -> str:
-        return f"{self.line_user_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.line_user_id} {thai_datetime(self.created_at)}"
 
 
 # --- the conversation -----------------------------------------------------------------
@@ -244,7 +247,13 @@ class InboxMessage(models.Model):
         OUT = "out", _("ตอบกลับ")
 
     chat_id = models.CharField(_("ห้องแชต LINE"), max_length=64, db_index=True)
-    source_type = models.CharField(_("ประเภท"), max_length=10, default="user")
+
+    class Source(models.TextChoices):
+        USER = "user", _("แชตส่วนตัว")
+        GROUP = "group", _("กลุ่ม")
+        ROOM = "room", _("ห้องแชต")
+
+    source_type = models.CharField(_("ประเภท"), max_length=10, choices=Source.choices, default=Source.USER)
     direction = models.CharField(_("ทิศทาง"), max_length=3, choices=Direction.choices, default=Direction.IN)
     coordinator = models.ForeignKey(
         "agencies.Coordinator",
@@ -264,7 +273,9 @@ class InboxMessage(models.Model):
     answered_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ตอบโดย")
     )
-    outbox = models.ForeignKey(OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outbox = models.ForeignKey(
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ข้อความขาออก")
+    )
     # The case the message is about, when it can be told (line_oa/inbox.py case_of).
     complaint = models.ForeignKey(
         "complaints.Complaint",

@@ -34,6 +34,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.test import RequestFactory
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from agencies.models import Agency, Coordinator
@@ -306,7 +307,7 @@ def page(request: HttpRequest) -> HttpResponse:
             "thread": thread,
             "site_lat": site.complaint.lat if site and site.complaint.lat is not None else "13.746400",
             "site_lng": site.complaint.lng if site and site.complaint.lng is not None else "100.534600",
-            "title": "LINE simulator",
+            "title": _("จำลอง LINE"),
             "menu": _menu(coordinator, source, csrf),
         },
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from complaints.models import Complaint
+from complaints.rules import Outcome
 
 
 class Notice(models.Model):
@@ -40,13 +41,13 @@ class Notice(models.Model):
         NO_CHANNEL = "no_channel", _("ไม่ได้เปิดใช้ช่องทาง SMS")
         NOT_ON_RECEIPT = "not_on_receipt", _("ช่องทางนี้ไม่แจ้งเมื่อรับเรื่อง")
 
-    retry_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    retry_key = models.UUIDField(_("รหัสกันส่งซ้ำ"), default=uuid.uuid4, unique=True, editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices", verbose_name=_("เรื่อง"))
     agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("หน่วยงาน")
     )
     event = models.CharField(_("เหตุการณ์"), max_length=10, choices=Event.choices)
-    outcome = models.CharField(_("ผลการยุติเรื่อง"), max_length=10, blank=True)
+    outcome = models.CharField(_("ผลการยุติเรื่อง"), max_length=10, choices=Outcome.choices, blank=True)
     channel = models.CharField(_("ช่องทาง"), max_length=4, choices=Channel.choices)
     # A LINE user id, or a phone number in E.164 (+66…): personal data, masked in the console.
     to = models.CharField(_("ผู้รับ"), max_length=64, blank=True)
@@ -55,10 +56,10 @@ class Notice(models.Model):
     status = models.CharField(_("สถานะ"), max_length=8, choices=Status.choices, default=Status.PENDING)
     event_at = models.DateTimeField(_("เหตุการณ์เมื่อ"))
     attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายาม"), default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("เริ่มส่งเมื่อ"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("ส่งครั้งถัดไปเมื่อ"), null=True, blank=True)
     last_error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
-    error_status = models.PositiveSmallIntegerField(_("HTTP status ล่าสุด"), null=True, blank=True)
+    error_status = models.PositiveSmallIntegerField(_("รหัสตอบกลับ HTTP ล่าสุด"), null=True, blank=True)
     provider_ref = models.CharField(_("รหัสอ้างอิงผู้ให้บริการ"), max_length=100, blank=True)
     credits = models.PositiveSmallIntegerField(_("เครดิต SMS ที่ใช้"), default=0)
     cost_satang = models.PositiveIntegerField(_("ค่าใช้จ่าย (สตางค์)"), default=0)
@@ -79,7 +80,7 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.event} → {self.channel} ({self.status})"
+        return f"{self.complaint_id} {self.get_event_display()} → {self.get_channel_display()} ({self.get_status_display()})"
 
 
 class Confirmation(models.Model):
@@ -108,4 +109,4 @@ class Confirmation(models.Model):
         indexes = [models.Index(fields=["answered_at"], name="confirmation_answered_idx")]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.answer}"
+        return f"{self.complaint_id} {self.get_answer_display()}"

@@ -39,7 +39,11 @@ class PIIAccess(models.Model):
 
     at = models.DateTimeField(_("เวลา"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("ผู้ใช้"),
     )
     username = models.CharField(_("ชื่อผู้ใช้"), max_length=150, blank=True)
@@ -50,7 +54,7 @@ class PIIAccess(models.Model):
     reference = models.CharField(_("เลขที่เรื่อง"), max_length=12, blank=True)
     query = models.CharField(_("คำค้น/เงื่อนไข"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
-    user_agent = models.CharField(max_length=200, blank=True)
+    user_agent = models.CharField(_("เบราว์เซอร์"), max_length=200, blank=True)
     path = models.CharField(_("หน้า"), max_length=300, blank=True)
 
     objects = PIIAccessQuerySet.as_manager()

@@ -128,7 +128,13 @@ class Survey(models.Model):
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
     sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True, editable=False)
     sent_by = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("ส่งโดย"),
     )
 
     class Meta:
@@ -147,7 +153,9 @@ class SurveyResponse(models.Model):
     """One coordinator's answer to one survey round: created when the round is sent."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    coordinator = models.ForeignKey(Coordinator, on_delete=models.CASCADE, related_name="survey_responses")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.CASCADE, related_name="survey_responses", verbose_name=_("ผู้ประสานงาน")
+    )
     asked_at = models.DateTimeField(_("ส่งคำถามเมื่อ"))
     score = models.PositiveSmallIntegerField(_("คะแนน (1–5)"), null=True, blank=True)
     comment = models.TextField(_("ความคิดเห็น"), blank=True)
@@ -167,4 +175,4 @@ class SurveyResponse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey_id}/{self.coordinator_id}: {self.score}"
+        return f"{self.survey_id}/{self.coordinator_id}: {self.score if self.score is not None else '-'}"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from .metrics import METRICS
+
+# A trailing "(นาที)", "(%)" or "(นาที, เวลาจริง)": the unit, then whatever else the brackets say.
+_CELL_UNIT = re.compile(r"\s*\((?:นาที|%|ชม\.)(?:,\s*)?([^)]*)\)$")
 
 
 @dataclass
@@ -18,6 +22,18 @@ class Column:
     better: str | None = None
     definition: str = ""
     export_only: bool = False  # e.g. the unit of raw numbers; the page formats values with their unit
+
+    @property
+    def page_header(self) -> str:
+        """The header on the page. Durations and percentages carry their unit in every cell
+        ("45 นาที", "4.4 ชม.", "12.5%"), so the header names none; exports keep it (raw numbers)."""
+        if self.kind not in ("min", "pct"):
+            return self.header
+        m = _CELL_UNIT.search(self.header)
+        if not m:
+            return self.header
+        rest = m.group(1).strip()
+        return self.header[: m.start()] + (f" ({rest})" if rest else "")
 
 
 @dataclass

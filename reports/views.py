@@ -78,8 +78,16 @@ def _context(request, now: dt.datetime, month: dt.date, page: str, **extra) -> d
 
 
 def _chart(kind: str, labels: list, datasets: list[dict], **options) -> dict:
-    """A chart spec for reports.js, rendered with json_script."""
+    """A chart spec for reports.js, rendered with json_script. Every chart names its axes
+    (`category_title`, `value_title` with the unit); a dataset in another unit goes on the
+    second value axis (`"yAxisID": "y2"`, titled `value2_title`): never two units on one axis."""
     return {"type": kind, "labels": labels, "datasets": datasets, "options": options}
+
+
+MONTH_AXIS = "เดือนที่รับเรื่อง"
+SLA_AXIS = "ทันกำหนด (%)"
+MINUTES_AXIS = "รับเรื่อง มัธยฐาน (นาที)"
+HOURS_AXIS = "แก้ไขเสร็จ มัธยฐาน (ชั่วโมง)"
 
 
 def _kpis(keys: list[str], figures: dict, prev: dict) -> list[dict]:
@@ -109,6 +117,8 @@ def overview(request):
         ],
         max=100,
         unit="%",
+        category_title="ขั้นงาน",
+        value_title=SLA_AXIS,
     )
     kpis = _kpis(["received", "best_share", "ack_sla_pct", "resolve_sla_p50", "overdue"], figures[month], figures[prev])
     return render(
@@ -144,6 +154,8 @@ def agencies(request):
         indexAxis="y",
         max=100,
         unit="%",
+        category_title="หน่วยงาน (15 แห่งที่ส่งต่อมากที่สุด)",
+        value_title="รับเรื่องทันกำหนด (%)",
     )
     return render(
         request,
@@ -201,6 +213,8 @@ def _trend_chart(trend: tables.Table) -> dict:
         ],
         max=100,
         unit="%",
+        category_title=MONTH_AXIS,
+        value_title=SLA_AXIS,
     )
 
 
@@ -216,6 +230,8 @@ def categories(request):
         [r["name"] for r in top],
         [{"label": METRICS["received"].label, "data": [r["received"] for r in top]}],
         indexAxis="y",
+        category_title="ประเภทเรื่อง (10 อันดับแรก)",
+        value_title="จำนวนเรื่อง",
     )
     return render(
         request,
@@ -263,6 +279,8 @@ def trends(request):
             {"label": METRICS["received"].label, "data": [r["received"] for r in table.rows]},
             {"label": METRICS["resolved"].label, "data": [r["resolved"] for r in table.rows]},
         ],
+        category_title=MONTH_AXIS,
+        value_title="จำนวน (เรื่อง / การส่งต่อ)",
     )
     speed = _chart(
         "line",
@@ -272,9 +290,17 @@ def trends(request):
             {
                 "label": "แก้ไขเสร็จ มัธยฐาน (ชม., นาฬิกา SLA)",
                 "data": [_hours(r.get("resolve_sla_p50")) for r in table.rows],
+                "yAxisID": "y2",
             },
-            {"label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)", "data": [_hours(r.get("resolve_p50")) for r in table.rows]},
+            {
+                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)",
+                "data": [_hours(r.get("resolve_p50")) for r in table.rows],
+                "yAxisID": "y2",
+            },
         ],
+        category_title=MONTH_AXIS,
+        value_title=MINUTES_AXIS,
+        value2_title=HOURS_AXIS,
     )
     return render(
         request,
@@ -312,8 +338,15 @@ def channels(request):
         labels,
         [
             {"label": "รับเรื่อง มัธยฐาน (นาที, เวลาจริง)", "data": [r.get("ack_p50") for r in table.rows]},
-            {"label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)", "data": [_hours(r.get("resolve_p50")) for r in table.rows]},
+            {
+                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)",
+                "data": [_hours(r.get("resolve_p50")) for r in table.rows],
+                "yAxisID": "y2",
+            },
         ],
+        category_title="ช่องทางประสาน",
+        value_title=MINUTES_AXIS,
+        value2_title=HOURS_AXIS,
     )
     return render(
         request,

@@ -52,6 +52,8 @@ def survey(request):
         [{"label": METRICS["survey_avg"].label, "data": [r.get("survey_avg") for r in table.rows]}],
         min=1,
         max=5,
+        category_title="เดือนที่สำรวจ",
+        value_title="คะแนนเฉลี่ย (1–5)",
     )
     return render(
         request,

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Coordinator
+from bkk1555.thaidate import thai_datetime
 
 from .. import rules
 from ..storage import private_storage
@@ -77,7 +78,7 @@ class TimelineEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {thai_datetime(self.created_at)}"
 
     @property
     def actor_name(self) -> str:

@@ -18,7 +18,12 @@ def test_the_case_page_is_recorded_for_a_pii_reader(client, officer, case):
     client.force_login(officer)
     assert client.get(reverse("admin:complaints_complaint_change", args=[case.pk])).status_code == 200
     [entry] = PIIAccess.objects.all()
-    assert (entry.username, entry.action, entry.channel, entry.reference) == ("officer", "view", "admin", case.reference)
+    assert (entry.username, entry.action, entry.channel, entry.reference) == (
+        "officer",
+        "view",
+        "admin",
+        case.reference,
+    )
     assert entry.ip_address == "127.0.0.1" and entry.path.startswith("/admin/")
 
 
@@ -98,7 +103,9 @@ def test_supervisors_read_and_export_the_log_officers_do_not(client, officer, su
         200,
         403,
     )
-    assert client.post(reverse("admin:privacy_piiaccess_delete", args=[PIIAccess.objects.first().pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:privacy_piiaccess_delete", args=[PIIAccess.objects.first().pk])).status_code == 403
+    )
 
 
 def test_executives_never_see_the_log(client, executive, db):
@@ -111,7 +118,7 @@ def test_a_console_list_page_with_names_and_phones_is_one_row(client, officer, c
     client.get(reverse("admin:complaints_complaint_changelist"), {"status__exact": "new"})
     [entry] = PIIAccess.objects.all()
     assert (entry.action, entry.channel, entry.complaint_id) == ("view", "admin", None)
-    assert entry.query.startswith("list status__exact=new")
+    assert entry.query.startswith("รายการ status__exact=new")
 
 
 def test_an_api_list_page_is_one_row_and_masked_readers_leave_none(officer, case, db):
@@ -120,7 +127,7 @@ def test_an_api_list_page_is_one_row_and_masked_readers_leave_none(officer, case
 
     assert client_for(officer).get("/api/v1/complaints/").status_code == 200
     [entry] = PIIAccess.objects.all()
-    assert entry.channel == "api" and entry.query == f"list 1: {case.reference} … {case.reference}"
+    assert entry.channel == "api" and entry.query == f"รายการ 1: {case.reference} … {case.reference}"
     masked = make_user("masked-reader", OFFICER)
     masked.groups.clear()
     masked.user_permissions.add(Permission.objects.get(codename="view_complaint"))

@@ -78,7 +78,7 @@ def test_agency_table_and_its_chart_in_chromium(page, live_server, tmp_path):
     page.wait_for_function("window.bkkCharts && window.bkkCharts.length > 0")
     assert page.evaluate(DRAWN_PIXELS, "chart-agencies") > 1000
     assert page.locator("#table-agencies tbody tr").count() == 4
-    page.click("text=เวลารับเรื่อง มัธยฐาน — เวลาจริง (นาที)")
+    page.click("text=เวลารับเรื่อง มัธยฐาน — เวลาจริง")
     page.wait_for_load_state()
     assert "sort=ack_p50" in page.url
     assert page.errors == []
@@ -92,3 +92,16 @@ def test_area_map_draws_the_districts_without_internet(page, live_server, tmp_pa
     assert page.locator("#table-districts tbody tr").count() == 2
     assert page.errors == []
     _shot(page, tmp_path, "areas")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("path", ["", "agencies/", "channels/", "trends/"])
+def test_report_pages_never_scroll_sideways(page, live_server, width, path):
+    """Wide tables scroll inside their card; the page itself never does, on a phone or a laptop."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/reports/{path}?month=2026-10")
+    page.wait_for_load_state()
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], (path, width, widths)
+    picker = page.locator(".month-picker select").bounding_box()
+    assert picker["x"] >= 0 and picker["x"] + picker["width"] <= width

@@ -22,7 +22,16 @@
     if (opts.max !== undefined) { valueAxis.max = opts.max; }
     if (opts.min !== undefined) { valueAxis.min = opts.min; valueAxis.beginAtZero = false; }
     if (opts.unit) { valueAxis.ticks = { callback: function (v) { return v + opts.unit; } }; }
-    var scales = horizontal ? { x: valueAxis } : { y: valueAxis };
+    // Every axis says what it counts and in which unit; a second unit gets its own axis.
+    if (opts.value_title) { valueAxis.title = { display: true, text: opts.value_title }; }
+    var categoryAxis = opts.category_title ? { title: { display: true, text: opts.category_title } } : {};
+    var scales = horizontal ? { x: valueAxis, y: categoryAxis } : { y: valueAxis, x: categoryAxis };
+    if (opts.value2_title) {
+      scales.y2 = {
+        position: "right", beginAtZero: true, grid: { drawOnChartArea: false },
+        title: { display: true, text: opts.value2_title }
+      };
+    }
     var chart = new Chart(canvas, {
       type: spec.type,
       data: {

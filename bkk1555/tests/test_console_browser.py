@@ -1,0 +1,93 @@
+"""An officer's night shift in a real browser (Debian's Chromium, 1366×768): from the console's
+home to a BEST case waiting for dispatch, its case page, its dispatch. No page scrolls sideways;
+screenshots of the home, the intake form and the case page are saved (tmp_path, or
+CONSOLE_SCREENSHOT_DIR, e.g. var/screenshots, which git ignores)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from complaints.models import Assignment
+from testing.factories import make_complaint
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def tab(live_server, client, officer, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    client.force_login(officer)
+    session = client.cookies["sessionid"].value
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="th-TH")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # no internet in tests
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        yield page
+        browser.close()
+
+
+def _shot(page, tmp_path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("CONSOLE_SCREENSHOT_DIR"):
+        target = Path(os.environ["CONSOLE_SCREENSHOT_DIR"])
+        target.mkdir(parents=True, exist_ok=True)
+        (target / path.name).write_bytes(path.read_bytes())
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def _no_sideways_scroll(page, where: str) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{where} scrolls sideways: {widths}"
+
+
+def test_officer_dispatches_a_best_case_from_the_home_at_1366(
+    tab, live_server, tmp_path, best_category, district_office, coordinator
+):
+    case = make_complaint(
+        category=best_category,
+        district=district_office.district,
+        complainant_name="สมหญิง รักษ์ถนน",
+        address="ถนนพระรามที่ 4 หน้าตลาดสามย่าน ฝั่งขาออก ใกล้ป้ายรถเมล์",
+    )
+
+    tab.goto(f"{live_server.url}/admin/")
+    queue = tab.locator("#queue-best_waiting")
+    assert queue.locator(f"text={case.reference}").count() == 1
+    _no_sideways_scroll(tab, "the home")
+    _shot(tab, tmp_path, "console-home")
+
+    queue.locator(f"text={case.reference}").click()
+    tab.wait_for_load_state()
+    assert f"/admin/complaints/complaint/{case.pk}/change/" in tab.url
+    _no_sideways_scroll(tab, "the case page")
+    _shot(tab, tmp_path, "case-page")
+
+    tab.locator("a.button", has_text="ส่งต่อหน่วยงาน").first.click()
+    tab.wait_for_load_state()
+    assert "/admin/complaints/complaint/dispatch/" in tab.url
+    _no_sideways_scroll(tab, "the dispatch page")
+    tab.locator("input[type=submit][value='ส่งต่อ']").click()
+    tab.wait_for_load_state()
+    assert Assignment.objects.filter(complaint=case, agency=district_office).exists()
+
+    tab.goto(f"{live_server.url}/admin/complaints/complaint/add/")
+    _no_sideways_scroll(tab, "the intake form")
+    _shot(tab, tmp_path, "intake-form")
+    assert tab.errors == []
