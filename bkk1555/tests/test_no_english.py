@@ -76,7 +76,11 @@ def _other_pages(user, settings):
         urls += [f"/reports/{p}" for p in REPORTS]
         urls.append(f"/reports/agencies/{Agency.objects.order_by('pk').first().pk}/")
     if user.has_perm("complaints.dispatch_complaint"):
-        urls.append("/line/simulator/")
+        from agencies.models import Coordinator
+
+        played = Coordinator.objects.filter(is_active=True, line_user_id__isnull=False).order_by("pk").first()
+        # The simulator alone, then playing a coordinator: the chat, the cards, the rich menu.
+        urls += ["/line/simulator/", f"/line/simulator/?c={played.pk}", "/line/liff/report/"]
     case = Complaint.objects.exclude(public_token="").order_by("pk").first()
     urls.append(case.public_path)
     return urls
