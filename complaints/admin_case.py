@@ -27,11 +27,15 @@ class CasePageMixin:
 
     def get_fieldsets(self, request, obj=None):
         pii = can_see_pii(request.user)
-        person = ("complainant_name", ("complainant_phone", "complainant_phone_ext")) if pii or obj is None else ("masked_name", "masked_phone")
+        person = (
+            ("complainant_name", ("complainant_phone", "complainant_phone_ext"))
+            if pii or obj is None
+            else ("masked_name", "masked_phone")
+        )
         if obj is None:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
-                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact", "complainant_line_user_id")}),
             ]
         return [
             (
@@ -51,7 +55,7 @@ class CasePageMixin:
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
             (_("ผลการยุติเรื่องและการตรวจสอบผล"), {"fields": OUTCOME_FIELDS}),
             (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
-            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact")}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
         ]
 
@@ -77,9 +81,7 @@ class CasePageMixin:
     def response_add(self, request, obj, post_url_continue=None):
         """Saved → the case's dispatch page (what the officer does next), not the list."""
         if getattr(obj, "_attached", False):
-            messages.success(
-                request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference}
-            )
+            messages.success(request, _("เพิ่มผู้ร้องในเรื่อง %(ref)s แล้ว (ไม่ได้สร้างเรื่องใหม่)") % {"ref": obj.reference})
             return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
         messages.success(request, _("บันทึกเรื่อง %(ref)s แล้ว — เลือกหน่วยงานที่จะส่งต่อ") % {"ref": obj.reference})
         if self.has_dispatch_permission(request):
