@@ -111,8 +111,10 @@ def _find(reference: str, token: str) -> Complaint | None:
         .filter(reference=reference)
         .first()
     )
-    if complaint is None or not complaint.public_token or not secrets.compare_digest(
-        complaint.public_token.encode(), (token or "").encode()
+    if (
+        complaint is None
+        or not complaint.public_token
+        or not secrets.compare_digest(complaint.public_token.encode(), (token or "").encode())
     ):
         return None
     return complaint
