@@ -25,13 +25,19 @@ def _uri_button(label: str, uri: str, *, style: str, colour: str) -> dict:
 def _image(photo: Photo | None) -> list[dict]:
     if photo is None:
         return []
-    return [{"type": "image", "url": messages.photo_url(photo), "size": "full", "aspectMode": "cover", "aspectRatio": "4:3"}]
+    return [
+        {"type": "image", "url": messages.photo_url(photo), "size": "full", "aspectMode": "cover", "aspectRatio": "4:3"}
+    ]
 
 
 def audit_card(audit: FieldAudit) -> list[dict]:
     c = audit.complaint
     before = c.photos.filter(stage=Photo.Stage.BEFORE).order_by("created_at").first()
-    after = audit.assignment.photos.filter(stage=Photo.Stage.AFTER).order_by("-created_at").first() if audit.assignment else None
+    after = (
+        audit.assignment.photos.filter(stage=Photo.Stage.AFTER).order_by("-created_at").first()
+        if audit.assignment
+        else None
+    )
     body = [
         {"type": "text", "text": "ตรวจสอบผลในพื้นที่", "weight": "bold", "color": AUDIT_COLOUR},
         {"type": "text", "text": f"เรื่องเลขที่ {c.reference}", "size": "sm"},

@@ -24,7 +24,11 @@ def seed(stdout=None) -> None:
     if resolved is None:
         return
     coordinator = (
-        Coordinator.objects.reachable().exclude(agency=resolved.agency).filter(line_user_id__startswith="U").order_by("pk").first()
+        Coordinator.objects.reachable()
+        .exclude(agency=resolved.agency)
+        .filter(line_user_id__startswith="U")
+        .order_by("pk")
+        .first()
     )
     if coordinator is None:
         return

@@ -24,7 +24,9 @@ class AuditClosed(Exception):
 
 
 @transaction.atomic
-def record(*, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, comment: str = "", now=None) -> FieldAudit:
+def record(
+    *, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, comment: str = "", now=None
+) -> FieldAudit:
     now = now or timezone.now()
     audit = FieldAudit.objects.select_for_update().select_related("auditor__coordinator", "complaint").get(pk=audit.pk)
     if audit.status != S.PENDING or audit.auditor is None or said not in (S.CONFIRMED, S.FALSE_CLOSURE):
@@ -33,7 +35,7 @@ def record(*, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, co
         raise ValueError("photo required")
     actor = Actor.of_coordinator(audit.auditor.coordinator)
     stored = workflow.add_photo(
-        complaint=audit.complaint, content=photo, by=actor, stage=Photo.Stage.PROGRESS, lat=lat, lng=lng, at=now
+        complaint=audit.complaint, content=photo, by=actor, stage=Photo.Stage.AUDIT, lat=lat, lng=lng, at=now
     )
     comment = (comment or "").strip()[:1000]
     if said == S.FALSE_CLOSURE and audit.complaint.outcome == rules.Outcome.FIXED:
