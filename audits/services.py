@@ -49,5 +49,20 @@ def record(
     audit.photo = stored
     audit.lat, audit.lng = lat, lng
     audit.comment = comment
-    audit.save(update_fields=["status", "answered_at", "photo", "lat", "lng", "comment"])
+    audit.chosen, audit.chosen_at, audit.chat_photo_id, audit.chat_lat, audit.chat_lng = "", None, "", None, None
+    audit.save(
+        update_fields=[
+            "status",
+            "answered_at",
+            "photo",
+            "lat",
+            "lng",
+            "comment",
+            "chosen",
+            "chosen_at",
+            "chat_photo_id",
+            "chat_lat",
+            "chat_lng",
+        ]
+    )
     return audit
