@@ -27,6 +27,7 @@ from .admin_filters import (
     ReceivedRangeFilter,
     ZoneFilter,
 )
+from .admin_public import PublicLinkMixin
 from .admin_review import OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
@@ -35,7 +36,9 @@ from .models import Category, ClosureDay, Complaint, Reminder
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, admin.ModelAdmin):
+class ComplaintAdmin(
+    OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, PublicLinkMixin, admin.ModelAdmin
+):
     form = ComplaintForm
     list_display_links = ("reference",)
     list_filter = (
@@ -84,7 +87,7 @@ class ComplaintAdmin(OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, 
         return False  # cases are cancelled or marked duplicate, never deleted
 
     def get_urls(self):
-        return self.console_urls() + super().get_urls()
+        return self.console_urls() + self.public_link_urls() + super().get_urls()
 
     # --- actions: thin loops over the workflow -------------------------------------------
 

@@ -32,7 +32,6 @@ PII_FIELDS = ("complainant_name", "complainant_phone")
 PHONE_SEARCH_RE = re.compile(r"^[\d\s+-]{3,}$")  # the console searches phones for these terms
 
 
-
 def agencies_with_reachability():
     """Every active agency with `reachable` (a bound LINE group or a reachable
     coordinator), in one query however many agencies the page lists."""
@@ -133,6 +132,9 @@ class ComplaintViewsMixin:
                 can_cancel=self.has_cancel_permission(request) and not ended,
                 can_note=self.has_change_permission(request),
             )
+            complaint = Complaint.objects.filter(pk=int(object_id)).first()
+            if complaint is not None:
+                extra.update(self.public_link_context(request, complaint))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def live_view(self, request, pk):
