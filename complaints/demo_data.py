@@ -11,6 +11,7 @@ moves. Needs the reference data loaded first.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import random
 from dataclasses import dataclass
@@ -44,7 +45,6 @@ SEED = 1555
 COMPLAINTS = 320
 FRESH = 10
 DAYS = 90
-
 
 
 @dataclass
@@ -161,7 +161,14 @@ class _Seeder:
             else f"{rng.choice(['08', '09', '08'])}{rng.randrange(10**7, 10**8)}"
         )
         channel = rng.choices([c for c, _ in Complaint.Channel.choices], weights=[45, 15, 10, 20, 3, 4, 3])[0]
+        # The complainant's contact choice, from a hash of the moment (not the generator, so the
+        # rest of the data set stays as it was): LINE users of the OA are told by LINE; about
+        # one in twelve asked not to be contacted (the demo's notice list shows both).
+        digest = hashlib.sha256(f"{received_at.isoformat()}:{category.code}".encode()).hexdigest()
+        line_user = "U" + digest[:32] if channel == Complaint.Channel.LINE else ""
         return workflow.receive(
+            complainant_line_user_id=line_user,
+            no_contact=int(digest[32:34], 16) < 22,
             category=category,
             description=DETAILS.get(category.code, category.name_th) + f" {rng.choice(LANDMARKS)}",
             channel=channel,
@@ -315,9 +322,7 @@ class _Seeder:
         if rng.random() < 0.04:
             # The centre refuses a doubtful result; the rework has not come back yet.
             for a in complaint.assignments.filter(status=Assignment.Status.RESOLVED):
-                workflow.send_back(
-                    assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify
-                )
+                workflow.send_back(assignment=a, by=officer, reason="รูปผลไม่ชัดเจน ไม่เห็นจุดที่แก้ไข กรุณาถ่ายใหม่", at=t_verify)
             self.bump("sent back")
             return
         if rng.random() < 0.03 and complaint.is_best:
