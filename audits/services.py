@@ -28,7 +28,11 @@ def record(
     *, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, comment: str = "", now=None
 ) -> FieldAudit:
     now = now or timezone.now()
-    audit = FieldAudit.objects.select_for_update().select_related("auditor__coordinator", "complaint").get(pk=audit.pk)
+    audit = (
+        FieldAudit.objects.select_for_update(of=("self",))  # the auditor is an outer join: lock only the audit
+        .select_related("auditor__coordinator", "complaint")
+        .get(pk=audit.pk)
+    )
     if audit.status != S.PENDING or audit.auditor is None or said not in (S.CONFIRMED, S.FALSE_CLOSURE):
         raise AuditClosed
     if not photo:
