@@ -223,7 +223,25 @@ class ComplaintCreateSerializer(serializers.Serializer):
     category = CodeRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True))
     description = serializers.CharField(max_length=5000, validators=[_not_blank])
     complainant_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    complainant_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    complainant_phone = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("เบอร์มือถือได้รับการแจ้งผลทาง SMS (หรือ LINE ทางเบอร์โทรเมื่อเปิดใช้) เบอร์บ้านไม่ได้รับการแจ้ง"),
+    )
+    no_contact = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ: ไม่ส่งการแจ้งใด ๆ ถึงผู้ร้อง"),
+    )
+    complainant_line_user_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("เฉพาะ channel=line: LINE user ID ของผู้ร้อง (U ตามด้วย 32 ตัวอักษร) การแจ้งผลส่งกลับทาง LINE"),
+    )
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     landmark = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     district = CodeRelatedField(

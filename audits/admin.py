@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bkk1555.admin_utils import ReadOnlyMixin
+from complaints.guard import FLAG_TEXT
 
 from .models import AuditDraw, Auditor, AuditRate, FieldAudit
 
@@ -30,9 +31,19 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(FieldAudit)
 class FieldAuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("reference", "agency", "auditor", "status", "due_at", "is_overdue", "answered_at")
+    list_display = (
+        "reference",
+        "agency",
+        "auditor",
+        "status",
+        "due_at",
+        "is_overdue",
+        "answered_at",
+        "photo_flags",
+        "lapsed_reason",
+    )
     list_filter = ("status", OverdueFilter, "agency")
-    list_select_related = ("complaint", "agency", "auditor__coordinator")
+    list_select_related = ("complaint", "agency", "auditor__coordinator", "photo")
     search_fields = ("complaint__reference",)
     show_full_result_count = False
     readonly_fields = [f.name for f in FieldAudit._meta.fields if f.name != "token"]
@@ -41,6 +52,12 @@ class FieldAuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("เรื่อง"), ordering="complaint__reference")
     def reference(self, obj):
         return obj.complaint.reference
+
+    @admin.display(description=_("ข้อสังเกตของรูป"))
+    def photo_flags(self, obj):
+        if obj.photo is None:
+            return ""
+        return "; ".join(str(FLAG_TEXT.get(f, f)) for f in obj.photo.flags)
 
     @admin.display(description=_("เกินกำหนด"), boolean=True)
     def is_overdue(self, obj):

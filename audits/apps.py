@@ -9,10 +9,15 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from bkk1555 import roles
         from complaints import notify
+        from line_oa.handlers import hooks
 
+        from . import chat
         from .channel import AuditChannel
 
         notify.register(AuditChannel())
+        # The auditor answers in the LINE chat: the card's buttons, then a photo and the position.
+        hooks.postback_action("audit", chat.on_postback)
+        hooks.media_interceptor(chat.on_media)
         roles.EXTRA[roles.SUPERVISOR] += [
             "audits.view_fieldaudit",
             "audits.view_auditor",

@@ -1,5 +1,6 @@
 """The audit card an auditor receives over LINE: before and result photos, the place, a map link,
-the deadline, and two buttons that open the audit form (answer, photo, position)."""
+the deadline, and two answer buttons (postbacks: the auditor then sends a photo and the position
+in the chat, audits/chat.py), plus the audit form's link for those who prefer a browser."""
 
 from __future__ import annotations
 
@@ -22,16 +23,41 @@ def _uri_button(label: str, uri: str, *, style: str, colour: str) -> dict:
     }
 
 
+def _postback_button(label: str, data: str, *, colour: str) -> dict:
+    return {
+        "type": "button",
+        "style": "primary",
+        "height": "sm",
+        "color": colour,
+        "action": {
+            "type": "postback",
+            "label": limits.fit_graphemes(label, limits.FLEX_BUTTON_LABEL),
+            "data": data,
+            "displayText": label,
+        },
+    }
+
+
+def answer_data(audit: FieldAudit, said: str) -> str:
+    return messages.postback_data("audit", f=audit.pk, said=said)
+
+
 def _image(photo: Photo | None) -> list[dict]:
     if photo is None:
         return []
-    return [{"type": "image", "url": messages.photo_url(photo), "size": "full", "aspectMode": "cover", "aspectRatio": "4:3"}]
+    return [
+        {"type": "image", "url": messages.photo_url(photo), "size": "full", "aspectMode": "cover", "aspectRatio": "4:3"}
+    ]
 
 
 def audit_card(audit: FieldAudit) -> list[dict]:
     c = audit.complaint
     before = c.photos.filter(stage=Photo.Stage.BEFORE).order_by("created_at").first()
-    after = audit.assignment.photos.filter(stage=Photo.Stage.AFTER).order_by("-created_at").first() if audit.assignment else None
+    after = (
+        audit.assignment.photos.filter(stage=Photo.Stage.AFTER).order_by("-created_at").first()
+        if audit.assignment
+        else None
+    )
     body = [
         {"type": "text", "text": "ตรวจสอบผลในพื้นที่", "weight": "bold", "color": AUDIT_COLOUR},
         {"type": "text", "text": f"เรื่องเลขที่ {c.reference}", "size": "sm"},
@@ -45,11 +71,12 @@ def audit_card(audit: FieldAudit) -> list[dict]:
     if after is not None:
         body += [{"type": "text", "text": "ผลที่หน่วยงานรายงาน", "size": "xs", "color": messages.MUTED}, *_image(after)]
     footer = [
-        _uri_button("แก้ไขจริง", f"{audit.url}?a=confirmed", style="primary", colour="#2E7D32"),
-        _uri_button("ไม่พบการแก้ไข", f"{audit.url}?a=false", style="primary", colour="#C62828"),
+        _postback_button("แก้ไขจริง", answer_data(audit, FieldAudit.Status.CONFIRMED), colour="#2E7D32"),
+        _postback_button("ไม่พบการแก้ไข", answer_data(audit, FieldAudit.Status.FALSE_CLOSURE), colour="#C62828"),
     ]
     if c.lat is not None and c.lng is not None:
         footer.append(_uri_button("แผนที่", messages.map_url(c.lat, c.lng), style="secondary", colour="#E0E0E0"))
+    footer.append(_uri_button("ตอบในแบบฟอร์ม", audit.url, style="link", colour="#6A1B9A"))
     bubble = {
         "type": "bubble",
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},

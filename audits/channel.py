@@ -33,6 +33,35 @@ def choose_auditor(agency_ids: set[int]) -> Auditor | None:
     )
 
 
+def send_card(audit: FieldAudit, *, at) -> None:
+    """The audit card to its auditor over LINE, through the outbox (in the caller's transaction)."""
+    coordinator = audit.auditor.coordinator
+    if notify.is_replaying():
+        OutboxMessage.objects.create(
+            to=[coordinator.line_user_id],
+            messages=cards.audit_card(audit),
+            purpose=OutboxMessage.Purpose.AUDIT,
+            status=OutboxMessage.Status.SENT,
+            sent_at=at,
+        )
+        return
+    enqueue(
+        to=[coordinator.line_user_id],
+        messages=cards.audit_card(audit),
+        purpose=OutboxMessage.Purpose.AUDIT,
+        agency=coordinator.agency,
+    )
+
+
+def fixed_by(complaint: Complaint) -> list:
+    """The verified work of the case, newest first: whose "fixed" an audit checks."""
+    return list(
+        complaint.assignments.filter(status=rules.AssignmentStatus.VERIFIED)
+        .select_related("agency")
+        .order_by("-verified_at")
+    )
+
+
 def sample(complaint: Complaint) -> FieldAudit | None:
     now = complaint.closed_at or timezone.now()
     round_ = AuditDraw.objects.filter(complaint=complaint).count() + 1
@@ -43,9 +72,7 @@ def sample(complaint: Complaint) -> FieldAudit | None:
     )
     if not drawn.selected:
         return None
-    verified = list(
-        complaint.assignments.filter(status=rules.AssignmentStatus.VERIFIED).select_related("agency").order_by("-verified_at")
-    )
+    verified = fixed_by(complaint)
     if not verified:
         return None
     auditor = choose_auditor({a.agency_id for a in verified})
@@ -59,23 +86,10 @@ def sample(complaint: Complaint) -> FieldAudit | None:
         status=FieldAudit.Status.PENDING if auditor else FieldAudit.Status.NO_AUDITOR,
         closed_at=now,
         due_at=now + dt.timedelta(days=settings.AUDIT_DUE_DAYS),
+        assigned_at=now if auditor else None,
     )
     if auditor is not None:
-        if notify.is_replaying():
-            OutboxMessage.objects.create(
-                to=[auditor.coordinator.line_user_id],
-                messages=cards.audit_card(audit),
-                purpose=OutboxMessage.Purpose.AUDIT,
-                status=OutboxMessage.Status.SENT,
-                sent_at=now,
-            )
-        else:
-            enqueue(
-                to=[auditor.coordinator.line_user_id],
-                messages=cards.audit_card(audit),
-                purpose=OutboxMessage.Purpose.AUDIT,
-                agency=auditor.coordinator.agency,
-            )
+        send_card(audit, at=now)
     return audit
 
 

@@ -67,6 +67,7 @@ class FieldAudit(models.Model):
         CONFIRMED = "confirmed", _("แก้ไขจริง")
         FALSE_CLOSURE = "false", _("ไม่พบการแก้ไข")
         NO_AUDITOR = "no_auditor", _("ไม่มีผู้ตรวจ")
+        LAPSED = "lapsed", _("ไม่ได้ตรวจ")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="field_audits", verbose_name=_("เรื่อง")
@@ -85,6 +86,16 @@ class FieldAudit(models.Model):
     closed_at = models.DateTimeField(_("ปิดเรื่องเมื่อ"))
     due_at = models.DateTimeField(_("กำหนดตรวจ"))
     answered_at = models.DateTimeField(_("ตรวจเมื่อ"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("มอบหมายผู้ตรวจเมื่อ"), null=True, blank=True)
+    # Why an audit nobody could take was dropped (audits.assign.sweep): kept for supervisors.
+    lapsed_reason = models.CharField(_("เหตุที่ไม่ได้ตรวจ"), max_length=200, blank=True)
+    # The answer the auditor tapped on the LINE card, waiting for the photo and position sent
+    # in the chat (audits/chat.py); the LINE message id of a photo that came before the position.
+    chosen = models.CharField(_("คำตอบที่เลือกใน LINE"), max_length=10, blank=True)
+    chosen_at = models.DateTimeField(_("เลือกคำตอบเมื่อ"), null=True, blank=True)
+    chat_lat = models.DecimalField(_("ละติจูดที่แชร์ในแชต"), max_digits=9, decimal_places=6, null=True, blank=True)
+    chat_lng = models.DecimalField(_("ลองจิจูดที่แชร์ในแชต"), max_digits=9, decimal_places=6, null=True, blank=True)
+    chat_photo_id = models.CharField(_("รหัสรูปในแชต"), max_length=32, blank=True)
     reminded_at = models.DateTimeField(_("เตือนเมื่อ"), null=True, blank=True)
     comment = models.TextField(_("ความเห็น"), blank=True)
     photo = models.ForeignKey(
@@ -101,6 +112,7 @@ class FieldAudit(models.Model):
         indexes = [
             models.Index(fields=["due_at"], name="audit_pending_due_idx", condition=Q(status="pending")),
             models.Index(fields=["agency", "closed_at"], name="audit_agency_idx"),
+            models.Index(fields=["created_at"], name="audit_waiting_idx", condition=Q(status="no_auditor")),
         ]
 
     def __str__(self) -> str:

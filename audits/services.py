@@ -24,16 +24,22 @@ class AuditClosed(Exception):
 
 
 @transaction.atomic
-def record(*, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, comment: str = "", now=None) -> FieldAudit:
+def record(
+    *, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, comment: str = "", now=None
+) -> FieldAudit:
     now = now or timezone.now()
-    audit = FieldAudit.objects.select_for_update().select_related("auditor__coordinator", "complaint").get(pk=audit.pk)
+    audit = (
+        FieldAudit.objects.select_for_update(of=("self",))  # the auditor is an outer join: lock only the audit
+        .select_related("auditor__coordinator", "complaint")
+        .get(pk=audit.pk)
+    )
     if audit.status != S.PENDING or audit.auditor is None or said not in (S.CONFIRMED, S.FALSE_CLOSURE):
         raise AuditClosed
     if not photo:
         raise ValueError("photo required")
     actor = Actor.of_coordinator(audit.auditor.coordinator)
     stored = workflow.add_photo(
-        complaint=audit.complaint, content=photo, by=actor, stage=Photo.Stage.PROGRESS, lat=lat, lng=lng, at=now
+        complaint=audit.complaint, content=photo, by=actor, stage=Photo.Stage.AUDIT, lat=lat, lng=lng, at=now
     )
     comment = (comment or "").strip()[:1000]
     if said == S.FALSE_CLOSURE and audit.complaint.outcome == rules.Outcome.FIXED:
@@ -47,5 +53,20 @@ def record(*, audit: FieldAudit, said: str, photo: bytes, lat=None, lng=None, co
     audit.photo = stored
     audit.lat, audit.lng = lat, lng
     audit.comment = comment
-    audit.save(update_fields=["status", "answered_at", "photo", "lat", "lng", "comment"])
+    audit.chosen, audit.chosen_at, audit.chat_photo_id, audit.chat_lat, audit.chat_lng = "", None, "", None, None
+    audit.save(
+        update_fields=[
+            "status",
+            "answered_at",
+            "photo",
+            "lat",
+            "lng",
+            "comment",
+            "chosen",
+            "chosen_at",
+            "chat_photo_id",
+            "chat_lat",
+            "chat_lng",
+        ]
+    )
     return audit

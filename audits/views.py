@@ -28,7 +28,9 @@ def _coord(value) -> Decimal | None:
 
 @require_http_methods(["GET", "POST"])
 def audit_form(request, pk: int, token: str):
-    audit = FieldAudit.objects.select_related("complaint__category", "complaint__district", "agency").filter(pk=pk).first()
+    audit = (
+        FieldAudit.objects.select_related("complaint__category", "complaint__district", "agency").filter(pk=pk).first()
+    )
     if audit is None or not secrets.compare_digest(audit.token.encode(), token.encode()):
         raise Http404
     message = ""
@@ -52,7 +54,13 @@ def audit_form(request, pk: int, token: str):
                 message = _("การตรวจนี้ปิดแล้ว")
             except domain_errors.WorkflowError as exc:
                 message = str(exc)
-    context = {"audit": audit, "c": audit.complaint, "message": message, "preset": request.GET.get("a", ""), "S": FieldAudit.Status}
+    context = {
+        "audit": audit,
+        "c": audit.complaint,
+        "message": message,
+        "preset": request.GET.get("a", ""),
+        "S": FieldAudit.Status,
+    }
     response = render(request, "audits/audit_form.html", context, status=400 if message else 200)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

@@ -74,6 +74,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15),
         "options": {"queue": "default", "expires": 3000},
     },
+    # Field audits drawn when nobody could audit them: assigned once an auditor is eligible, else lapse.
+    "audits-waiting": {
+        "task": "audits.tasks.assign_waiting_audits",
+        "schedule": crontab(minute=45),
+        "options": {"queue": "default", "expires": 3000},
+    },
 }
 
 

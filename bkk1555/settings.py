@@ -313,6 +313,9 @@ AUDIT_RATE_OTHER = env_float("AUDIT_RATE_OTHER", 0.01)
 # The sampler's secret seed: draws are HMAC(seed, reference, round), reproducible by whoever has it.
 AUDIT_SEED = env_str("AUDIT_SEED", "bkk1555-audit-demo-seed")
 AUDIT_DUE_DAYS = env_int("AUDIT_DUE_DAYS", 3)
+# An audit drawn when no auditor could take it waits this many days after the closure for one
+# (audits.tasks.assign_waiting_audits), then lapses with its reason.
+AUDIT_ASSIGN_DAYS = env_int("AUDIT_ASSIGN_DAYS", 14)
 # League tables rank an agency only with at least this many cases in the period.
 LEAGUE_MIN_CASES = env_int("LEAGUE_MIN_CASES", 10)
 

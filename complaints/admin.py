@@ -30,6 +30,7 @@ from .admin_filters import (
     ZoneFilter,
 )
 from .admin_map import IntakeMapMixin
+from .admin_public import PublicLinkMixin
 from .admin_review import OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
 from .errors import WorkflowError
@@ -39,7 +40,13 @@ from .models import Category, ClosureDay, Complaint, Reminder
 
 @admin.register(Complaint)
 class ComplaintAdmin(
-    OutcomeColumnsMixin, ComplaintColumnsMixin, CasePageMixin, ComplaintViewsMixin, IntakeMapMixin, admin.ModelAdmin
+    OutcomeColumnsMixin,
+    ComplaintColumnsMixin,
+    CasePageMixin,
+    ComplaintViewsMixin,
+    IntakeMapMixin,
+    PublicLinkMixin,
+    admin.ModelAdmin,
 ):
     form = ComplaintForm
     list_display_links = ("reference",)
@@ -89,7 +96,7 @@ class ComplaintAdmin(
         return False  # cases are cancelled or marked duplicate, never deleted
 
     def get_urls(self):
-        return self.console_urls() + self.map_urls() + super().get_urls()
+        return self.console_urls() + self.map_urls() + self.public_link_urls() + super().get_urls()
 
     # --- actions: thin loops over the workflow -------------------------------------------
 

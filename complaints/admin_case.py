@@ -35,7 +35,7 @@ class CasePageMixin:
         if obj is None:
             return [
                 (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "received_at")}),
-                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+                (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact", "complainant_line_user_id")}),
                 (_("รูปภาพ"), {"fields": ("photos",)}),
             ]
         return [
@@ -56,7 +56,7 @@ class CasePageMixin:
             (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
             (_("ผลการยุติเรื่องและการตรวจสอบผล"), {"fields": OUTCOME_FIELDS}),
             (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
-            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": person}),
+            (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact")}),
             (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
         ]
 

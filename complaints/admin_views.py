@@ -134,6 +134,9 @@ class ComplaintViewsMixin:
                 can_cancel=self.has_cancel_permission(request) and not ended,
                 can_note=self.has_change_permission(request),
             )
+            complaint = Complaint.objects.filter(pk=int(object_id)).first()
+            if complaint is not None:
+                extra.update(self.public_link_context(request, complaint))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def live_view(self, request, pk):

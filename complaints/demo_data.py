@@ -11,6 +11,7 @@ moves. Needs the reference data loaded first.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import random
 from dataclasses import dataclass
@@ -47,7 +48,6 @@ FRESH = 10
 DAYS = 90  # most cases are from the last three months (the live queues and the review queue)
 YEAR_DAYS = 365  # and a thinner history back to a year, so the 12-month trends have no empty months
 HISTORY_SHARE = 0.3
-
 
 @dataclass
 class Speed:
@@ -176,7 +176,14 @@ class _Seeder:
             else f"{rng.choice(['08', '09', '08'])}{rng.randrange(10**7, 10**8)}"
         )
         channel = rng.choices([c for c, _ in Complaint.Channel.choices], weights=[45, 15, 10, 20, 3, 4, 3])[0]
+        # The complainant's contact choice, from a hash of the moment (not the generator, so the
+        # rest of the data set stays as it was): LINE users of the OA are told by LINE; about
+        # one in twelve asked not to be contacted (the demo's notice list shows both).
+        digest = hashlib.sha256(f"{received_at.isoformat()}:{category.code}".encode()).hexdigest()
+        line_user = "U" + digest[:32] if channel == Complaint.Channel.LINE else ""
         return workflow.receive(
+            complainant_line_user_id=line_user,
+            no_contact=int(digest[32:34], 16) < 22,
             category=category,
             description=DETAILS.get(category.code, category.name_th) + f" {rng.choice(LANDMARKS)}",
             channel=channel,

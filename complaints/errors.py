@@ -123,9 +123,7 @@ IMAGE_TOO_MANY_PIXELS = _("รูปภาพมีขนาดพิกเซ�
 IMAGE_BROKEN = _("ไฟล์นี้ไม่ใช่รูปภาพหรือไฟล์เสียหาย")
 IMAGE_FORMAT = _("รองรับเฉพาะรูป JPEG, PNG, WEBP หรือ GIF")
 FILE_NOT_WHAT_IT_CLAIMS = _("ไฟล์นี้ไม่ใช่วิดีโอหรือ PDF ตามที่ระบุ หรือไฟล์เสียหาย กรุณาส่งใหม่")
-JUSTIFICATION_REQUIRED = _(
-    "ผลของเรื่อง %(ref)s จาก %(agency)s มีข้อสังเกต (%(flags)s) ต้องระบุเหตุผลที่ยอมรับผลนี้"
-)
+JUSTIFICATION_REQUIRED = _("ผลของเรื่อง %(ref)s จาก %(agency)s มีข้อสังเกต (%(flags)s) ต้องระบุเหตุผลที่ยอมรับผลนี้")
 PLAN_DATE_REQUIRED = _("กรุณาระบุวันที่กำหนดแก้ไขถาวร (ต้องไม่ใช่วันที่ผ่านมาแล้ว)")
 OUTCOME_NOT_ALLOWED = _("ผลการยุติเรื่องนี้เลือกที่นี่ไม่ได้")
 OUTSIDE_BODY_REQUIRED = _("กรุณาระบุหน่วยงานนอกสังกัด กทม. ที่ส่งต่อและวิธีส่งต่อ")
@@ -158,4 +156,6 @@ COORDINATE_PAIR = _("ต้องระบุทั้งละติจูด�
 PHONE_INVALID = _("“%(phone)s” ไม่ใช่หมายเลขโทรศัพท์ในประเทศไทย (เช่น 081-234-5678 หรือ 02-123-4567 ต่อ 101)")
 BEST_NEEDS_PLACE = _("เรื่อง BEST ต้องระบุเขต และพิกัดหรือสถานที่ เพื่อให้หน่วยงานไปถึงที่เกิดเหตุได้")
 TEXT_TOO_LONG = _("%(label)s ยาวเกิน %(max)d ตัวอักษร")
+LINE_USER_ID_INVALID = _("“%(value)s” ไม่ใช่ LINE user ID (ขึ้นต้นด้วย U ตามด้วยตัวอักษร 0-9 a-f 32 ตัว)")
+LINE_USER_ID_NOT_LINE = _("ระบุ LINE user ID ของผู้ร้องได้เฉพาะเรื่องที่รับทางช่องทาง LINE")
 ACTION_LABEL["add_complainant"] = pgettext_lazy("refused action", "เพิ่มผู้ร้อง")

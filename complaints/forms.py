@@ -56,7 +56,17 @@ class ComplaintForm(forms.ModelForm):
             "complainant_name",
             "complainant_phone",
             "complainant_phone_ext",
+            "no_contact",
+            "complainant_line_user_id",
         )
+        # How the complainant is told the reference and the outcome (notices/routing.py).
+        help_texts = {
+            "complainant_phone": _("เบอร์มือถือได้รับการแจ้งผลทาง SMS (หรือ LINE ทางเบอร์โทรเมื่อเปิดใช้) เบอร์บ้านไม่ได้รับการแจ้ง"),
+            "no_contact": _("ติ๊กเมื่อผู้ร้องไม่ต้องการให้ติดต่อกลับ: ไม่ส่งเลขที่เรื่องหรือผลการดำเนินการทางช่องทางใด ๆ"),
+            "complainant_line_user_id": _(
+                "เฉพาะเรื่องที่ผู้ร้องแจ้งทาง LINE ของ @ร้องทุกข์1555: รหัสผู้ใช้ (U ตามด้วย 32 ตัวอักษร) การแจ้งผลจะส่งกลับทาง LINE ถึงผู้ใช้นี้"
+            ),
+        }
 
     def clean_photos(self):
         """Each photo through the same checks as every other upload (complaints/photos.py);

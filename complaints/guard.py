@@ -143,6 +143,16 @@ def photo_flags(
     return [code for code in FLAG_TEXT if code in found]
 
 
+def field_audit_flags(*, complaint: Complaint, lat, lng, repeats: tuple[int, int] | None) -> list[str]:
+    """A field auditor's photo: an earlier photo sent again, or no position / far from the site,
+    says the auditor may not have been there (the agency's own rules, EXIF against the work
+    and "the same hands", are about results and do not apply)."""
+    found = set(
+        reuse_flags(complaint=complaint, repeats=repeats) + location_flags(complaint=complaint, lat=lat, lng=lng)
+    )
+    return [code for code in FLAG_TEXT if code in found]
+
+
 def report_flags(*, assignment: Assignment, resolved_at: dt.datetime) -> list[str]:
     """Flags of the result report itself, judged at resolve: "too fast" for the category."""
     minimum = assignment.complaint.category.min_work_minutes

@@ -202,6 +202,9 @@ def store_photo(
         flags = guard.photo_flags(
             complaint=complaint, assignment=assignment, actor=actor, facts=facts, lat=lat, lng=lng, repeats=similar
         )
+    elif stage == Photo.Stage.AUDIT:  # a field auditor's evidence: taken fresh, on the site
+        similar = find_repeat(complaint=complaint, assignment=None, sha256=sha256, hashes=hashes, at=created_at)
+        flags = guard.field_audit_flags(complaint=complaint, lat=lat, lng=lng, repeats=similar)
     photo = Photo(
         complaint=complaint,
         assignment=assignment,

@@ -14,10 +14,13 @@ Extension hooks (e.g. survey answers over LINE, registered by the reports app in
 
     hooks.postback_action("survey", answer)   # answer(*, coordinator, params, event) -> list[dict] | None
     hooks.text_interceptor(intercept)         # intercept(*, coordinator, text) -> list[dict] | None
+    hooks.media_interceptor(intercept)        # intercept(*, coordinator, message, in_group) -> list[dict] | None
 
 A registered postback action receives postbacks whose ``action`` is its name (build the data
 with ``messages.postback_data(name, **params)``). Text interceptors are asked, in order, about
 free text from registered coordinators before it is treated as progress or an inbox message.
+Media interceptors are asked the same about a registered coordinator's photos and locations
+before they attach to a report (e.g. a field auditor's evidence, audits/chat.py).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Hooks:
     def __init__(self):
         self.postback_actions: dict[str, postbacks.PostbackFn] = {}
         self.text_interceptors: list[chat.TextFn] = []
+        self.media_interceptors: list[media.MediaFn] = []
 
     def postback_action(self, name: str, fn: postbacks.PostbackFn) -> None:
         if name in postbacks.BUILT_IN:
@@ -50,6 +54,10 @@ class Hooks:
     def text_interceptor(self, fn: chat.TextFn) -> None:
         if fn not in self.text_interceptors:
             self.text_interceptors.append(fn)
+
+    def media_interceptor(self, fn: media.MediaFn) -> None:
+        if fn not in self.media_interceptors:
+            self.media_interceptors.append(fn)
 
 
 hooks = Hooks()
@@ -63,11 +71,11 @@ _HANDLERS = {
 }
 _MESSAGE_HANDLERS = {
     "text": lambda event, sender: chat.on_text(event, sender, hooks.text_interceptors),
-    "image": media.on_media,
+    "image": lambda event, sender: media.on_media(event, sender, hooks.media_interceptors),
     "video": media.on_media,
     "audio": media.on_media,
     "file": media.on_media,
-    "location": media.on_location,
+    "location": lambda event, sender: media.on_location(event, sender, hooks.media_interceptors),
 }
 
 

@@ -8,11 +8,13 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from bkk1555 import roles
-        from complaints import notify
+        from complaints import case_panels, notify
 
+        from . import case_panel
         from .channel import NoticeChannel
 
         notify.register(NoticeChannel())
+        case_panels.register(case_panel.render)
         _forget_cached_pages_on_save()
         roles.EXTRA[roles.OFFICER] += ["notices.view_notice", "notices.view_confirmation"]
         roles.EXTRA[roles.SUPERVISOR] += ["notices.view_notice", "notices.change_notice", "notices.view_confirmation"]

@@ -32,7 +32,9 @@ class NoticeChannel(notify.Channel):
     def case_received(self, complaint: Complaint) -> None:
         if complaint.channel not in settings.NOTICES_RECEIVED_CHANNELS:
             return  # a setting per intake channel: e.g. MIS cases already told the caller
-        outbox.write(complaint=complaint, event=E.RECEIVED, text=texts.received(complaint), event_at=complaint.received_at)
+        outbox.write(
+            complaint=complaint, event=E.RECEIVED, text=texts.received(complaint), event_at=complaint.received_at
+        )
 
     def case_dispatched(self, complaint: Complaint, assignments: list) -> None:
         if Notice.objects.filter(complaint=complaint, event=E.DISPATCHED).exists():

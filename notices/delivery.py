@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from line_oa import client
 
-from . import routing, sms
+from . import fallback, routing, sms
 from .models import Notice
 from .outbox import enqueue_send
 
@@ -72,7 +72,8 @@ def _send(notice: Notice) -> tuple[str, int]:
 
 
 def deliver(notice_id: int) -> str:
-    """Claim one notice and send it. Returns sent / retry / failed / unknown / skipped."""
+    """Claim one notice and send it. Returns sent / retry / failed / fallback (a refused LINE-by-phone
+    notice replaced by an SMS: notices/fallback.py) / unknown / skipped."""
     notice = claim(notice_id)
     if notice is None:
         return "skipped"
@@ -118,6 +119,9 @@ def _failed_or_retry(notice: Notice, exc: Exception, status, retryable: bool, *,
     if not _finish(notice, status=S.FAILED, last_error=error, error_status=status):
         return "skipped"
     log.warning("Notice %s failed after %s attempt(s): %s", notice.pk, notice.attempts, error)
+    if fallback.permanent_pnp_refusal(notice, status):
+        fallback.to_sms(notice)
+        return "fallback"
     return "failed"
 
 

@@ -40,6 +40,7 @@ class Notice(models.Model):
         NOT_MOBILE = "not_mobile", _("หมายเลขที่ให้ไว้ไม่ใช่โทรศัพท์มือถือ")
         NO_CHANNEL = "no_channel", _("ไม่ได้เปิดใช้ช่องทาง SMS")
         NOT_ON_RECEIPT = "not_on_receipt", _("ช่องทางนี้ไม่แจ้งเมื่อรับเรื่อง")
+        NO_SMS_FALLBACK = "no_sms_fallback", _("LINE ทางเบอร์โทรส่งไม่ได้ และไม่ได้เปิดใช้ SMS สำรอง")
 
     retry_key = models.UUIDField(_("รหัสกันส่งซ้ำ"), default=uuid.uuid4, unique=True, editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices", verbose_name=_("เรื่อง"))
@@ -61,6 +62,16 @@ class Notice(models.Model):
     last_error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
     error_status = models.PositiveSmallIntegerField(_("รหัสตอบกลับ HTTP ล่าสุด"), null=True, blank=True)
     provider_ref = models.CharField(_("รหัสอ้างอิงผู้ให้บริการ"), max_length=100, blank=True)
+    # The LINE-by-phone notice LINE refused for good, which this SMS (or skipped row) replaces:
+    # unique, so the fallback is written once however often the refusal is processed.
+    fallback_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fallback",
+        verbose_name=_("ส่งแทนการแจ้ง"),
+    )
     credits = models.PositiveSmallIntegerField(_("เครดิต SMS ที่ใช้"), default=0)
     cost_satang = models.PositiveIntegerField(_("ค่าใช้จ่าย (สตางค์)"), default=0)
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)

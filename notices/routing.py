@@ -57,6 +57,14 @@ def sms_enabled() -> bool:
     return bool(settings.NOTICES_SMS_BACKEND)
 
 
+def _pnp_refused_before(complaint: Complaint) -> bool:
+    """LINE already refused a LINE-by-phone notice of this case for good (notices/fallback.py):
+    the next ones go by SMS straight away instead of failing first."""
+    if complaint.pk is None:
+        return False
+    return Notice.objects.filter(complaint=complaint, channel=Ch.PNP, fallback__isnull=False).exists()
+
+
 def route(complaint: Complaint) -> Route:
     if complaint.no_contact:
         return Route(Ch.NONE, reason=R.NO_CONTACT)
@@ -67,7 +75,7 @@ def route(complaint: Complaint) -> Route:
     e164 = mobile_e164(complaint.complainant_phone)
     if e164 is None:
         return Route(Ch.NONE, reason=R.NOT_MOBILE)
-    if settings.NOTICES_PNP_ENABLED:
+    if settings.NOTICES_PNP_ENABLED and not _pnp_refused_before(complaint):
         return Route(Ch.PNP, to=e164)
     if sms_enabled():
         return Route(Ch.SMS, to=e164)

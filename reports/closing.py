@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 
 from audits.models import AuditDraw, FieldAudit
 from complaints import rules
@@ -53,14 +54,8 @@ def _key_of(by: str, complaint_agency: dict, complaint_category: dict, cid: int)
     return "all"
 
 
-def figures(month: dt.date, by: str = "agency") -> dict:
-    """{key: {figure: value}} for the month; key is an agency name, a category name or "all"."""
-    start, end = month_range(month)
-    received = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-    draws = list(
-        AuditDraw.objects.filter(drawn_at__gte=start, drawn_at__lt=end).values("complaint_id", "drawn_at", "selected")
-    )
-    ids = set(received.values_list("pk", flat=True)) | {d["complaint_id"] for d in draws}
+def _agencies(ids) -> dict[int, str]:
+    """The agency of each case: its first live assignment's (one query for the whole set)."""
     agency_of: dict[int, str] = {}
     for cid, name in (
         Assignment.objects.filter(complaint_id__in=ids)
@@ -69,19 +64,37 @@ def figures(month: dt.date, by: str = "agency") -> dict:
         .values_list("complaint_id", "agency__name_th")
     ):
         agency_of[cid] = name  # ordered newest first per case, so the first dispatched wins last
+    return agency_of
+
+
+def figures(month: dt.date, by: str = "agency") -> dict:
+    """{key: {figure: value}} for the month; key is an agency name, a category name or "all".
+
+    A bounded number of queries however many cases the month has (reports/tests/test_closing.py
+    counts them): every figure is computed from a few set-wide queries, never one per case."""
+    start, end = month_range(month)
+    received = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    draws = list(
+        AuditDraw.objects.filter(drawn_at__gte=start, drawn_at__lt=end).values("id", "complaint_id", "drawn_at")
+    )
+    confirmations = list(
+        Confirmation.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list("complaint_id", "answer")
+    )
+    received_rows = list(received.values_list("pk", "no_contact"))
+    ids = {pk for pk, _ in received_rows} | {d["complaint_id"] for d in draws} | {cid for cid, _ in confirmations}
+    agency_of = _agencies(ids)
     category_of = dict(Complaint.objects.filter(pk__in=ids).values_list("pk", "category__name_th"))
     out: dict = defaultdict(lambda: defaultdict(int))
 
     # informed of the outcome within 15 days of receipt (of complainants who can be reached)
-    for cid, no_contact in received.values_list("pk", "no_contact"):
+    for cid, no_contact in received_rows:
         key = _key_of(by, agency_of, category_of, cid)
         if no_contact:
             continue
         out[key]["reachable"] += 1
-    told = (
-        Notice.objects.filter(complaint__in=received, event=Notice.Event.ENDED, status=Notice.Status.SENT)
-        .values_list("complaint_id", "sent_at", "complaint__received_at")
-    )
+    told = Notice.objects.filter(
+        complaint__in=received, event=Notice.Event.ENDED, status=Notice.Status.SENT
+    ).values_list("complaint_id", "sent_at", "complaint__received_at")
     informed = {cid for cid, sent, rec in told if sent and sent - rec <= dt.timedelta(days=INFORM_DAYS)}
     for cid in informed:
         out[_key_of(by, agency_of, category_of, cid)]["informed_15d"] += 1
@@ -92,20 +105,20 @@ def figures(month: dt.date, by: str = "agency") -> dict:
         complaint_id__in={d["complaint_id"] for d in draws}, kind=TimelineEntry.Kind.REOPENED
     ).values_list("complaint_id", "created_at"):
         reopened_at[cid].append(at)
+    recurred = recurrences(start, end)
     for d in draws:
         key = _key_of(by, agency_of, category_of, d["complaint_id"])
         out[key]["fixed_closures"] += 1
-        if any(d["drawn_at"] < at <= d["drawn_at"] + dt.timedelta(days=REOPEN_DAYS) for at in reopened_at[d["complaint_id"]]):
+        if any(
+            d["drawn_at"] < at <= d["drawn_at"] + dt.timedelta(days=REOPEN_DAYS)
+            for at in reopened_at[d["complaint_id"]]
+        ):
             out[key]["reopened_30d"] += 1
-        if _recurred(d["complaint_id"], d["drawn_at"]):
+        if d["id"] in recurred:
             out[key]["recurred_90d"] += 1
 
     # confirmations answered in the month
-    for cid, answer in Confirmation.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
-        "complaint_id", "answer"
-    ):
-        agency_of.setdefault(cid, _agency_name(cid))
-        category_of.setdefault(cid, Complaint.objects.filter(pk=cid).values_list("category__name_th", flat=True).first())
+    for cid, answer in confirmations:
         out[_key_of(by, agency_of, category_of, cid)]["confirm_" + answer] += 1
 
     # field audits of closures in the month
@@ -129,37 +142,45 @@ def figures(month: dt.date, by: str = "agency") -> dict:
     return {k: dict(v) for k, v in out.items() if k is not None}
 
 
-def _agency_name(cid: int) -> str | None:
-    return (
-        Assignment.objects.filter(complaint_id=cid)
-        .filter(rules.live_q())
-        .order_by("dispatched_at")
-        .values_list("agency__name_th", flat=True)
-        .first()
+# About 65 m of latitude (and of longitude at Bangkok's 13.7° N): the box the join keeps; the
+# exact distance (complaints.photos.distance_metres) then decides within RECUR_METRES.
+RECUR_BOX = Decimal("0.0006")
+
+
+def recurrences(start: dt.datetime, end: dt.datetime) -> set[int]:
+    """The ids of the closures as fixed (AuditDraw) in [start, end) that recurred: a new case of
+    the same category received within RECUR_DAYS after the closure, within RECUR_METRES.
+
+    One query for the whole month: the closures joined to the later cases of their category
+    inside a small box (complaint → category → its cases → their draws), then the exact distance
+    of each pair in Python. Only pairs in the box come back, so the rows are few."""
+    closed = "category__complaints__"
+    drawn = closed + "audit_draws__drawn_at"
+    box = Value(RECUR_BOX, output_field=DecimalField(max_digits=9, decimal_places=6))
+    pairs = (
+        Complaint.objects.filter(
+            Q(received_at__gt=start) & Q(received_at__lte=end + dt.timedelta(days=RECUR_DAYS)),
+            lat__isnull=False,
+            lng__isnull=False,
+            received_at__gt=F(drawn),
+            received_at__lte=F(drawn) + dt.timedelta(days=RECUR_DAYS),
+            lat__gte=F(closed + "lat") - box,
+            lat__lte=F(closed + "lat") + box,
+            lng__gte=F(closed + "lng") - box,
+            lng__lte=F(closed + "lng") + box,
+            **{drawn + "__gte": start, drawn + "__lt": end},
+        )
+        .order_by()
+        .values_list(closed + "audit_draws__id", closed + "id", closed + "lat", closed + "lng", "pk", "lat", "lng")
     )
+    return {
+        draw_id
+        for draw_id, cid, lat, lng, new_id, new_lat, new_lng in pairs
+        if new_id != cid and distance_metres(lat, lng, new_lat, new_lng) <= RECUR_METRES
+    }
 
 
-def _recurred(cid: int, closed_at: dt.datetime) -> bool:
-    """A new case of the same category within 50 m within 90 days after the fixed closure."""
-    c = Complaint.objects.filter(pk=cid).values("category_id", "lat", "lng").first()
-    if not c or c["lat"] is None or c["lng"] is None:
-        return False
-    d = 0.0006  # about 65 m of latitude: a box first, the exact distance after
-    for lat, lng in Complaint.objects.filter(
-        category_id=c["category_id"],
-        received_at__gt=closed_at,
-        received_at__lte=closed_at + dt.timedelta(days=RECUR_DAYS),
-        lat__range=(c["lat"] - _dec(d), c["lat"] + _dec(d)),
-        lng__range=(c["lng"] - _dec(d), c["lng"] + _dec(d)),
-    ).exclude(pk=cid).values_list("lat", "lng"):
-        if distance_metres(c["lat"], c["lng"], lat, lng) <= RECUR_METRES:
-            return True
-    return False
-
-
-def _dec(x: float):
-    from decimal import Decimal
-
+def _dec(x: float) -> Decimal:
     return Decimal(str(x))
 
 
@@ -190,9 +211,7 @@ def league_table(month: dt.date) -> Table:
     LEAGUE_MIN_CASES closures as fixed in the month; the interval is shown beside the rate."""
     data = figures(month, "agency")
     n_min = settings.LEAGUE_MIN_CASES
-    ranked = [
-        {"name": k, **v} for k, v in data.items() if v.get("fixed_closures", 0) >= n_min and v.get("audited")
-    ]
+    ranked = [{"name": k, **v} for k, v in data.items() if v.get("fixed_closures", 0) >= n_min and v.get("audited")]
     ranked.sort(key=lambda r: (r["false_closure_pct"], -r["audited"]))
     for i, r in enumerate(ranked, 1):
         r["rank"] = i

@@ -16,6 +16,7 @@ registered content as message content, and can be told to fail::
     stub.add_content("m1", jpeg_bytes())
     stub.fail_next(500, times=2)        # the next two requests answer 500
     stub.hang_next(3, times=1)          # the next request waits 3 s, then is processed
+    stub.pnp_undeliverable.add(hash)    # LINE-by-phone to this hashed number answers 422
     ...
     stub.requests_to("/v2/bot/message/push")
     stub.stop()
@@ -93,6 +94,9 @@ class LineStub:
         self.login_channel_id = "1655000000"
         self.id_tokens: dict[str, dict] = {}
         self.quota_usage: int | None = None  # None = count what was pushed
+        # PNP: hashed phone numbers LINE cannot deliver to (no LINE account, or the user did not
+        # agree to notification messages): /bot/pnp/push answers 422 for them, as LINE does.
+        self.pnp_undeliverable: set[str] = set()
         self.used_reply_tokens: set[str] = set()
         self.accepted_keys: dict[str, str] = {}
         self.pushed_count = 0
@@ -329,6 +333,8 @@ class LineStub:
                         return 400, {"x-line-request-id": request_id}, {"message": "Invalid reply token"}
                     self.used_reply_tokens.add(token)
                 return 200, {"x-line-request-id": request_id}, {"sentMessages": sent_messages(payload)}
+            if path == "/bot/pnp/push" and payload.get("to") in self.pnp_undeliverable:
+                return 422, {"x-line-request-id": request_id}, {"message": "Failed to send messages"}
             key = headers.get("x-line-retry-key")
             if key is not None and not UUID_RE.match(key):
                 rec.valid, rec.error = False, "X-Line-Retry-Key must be a UUID"

@@ -106,6 +106,7 @@ class Photo(models.Model):
         BEFORE = "before", _("ก่อนดำเนินการ")
         PROGRESS = "progress", _("ระหว่างดำเนินการ")
         AFTER = "after", _("ผลการดำเนินการ")
+        AUDIT = "audit", _("ตรวจสอบภาคสนาม")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
     assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")

@@ -38,6 +38,7 @@ DETAIL_FIELDS = (
     "complainant_phone",
     "no_contact",
     "complainant_phone_ext",
+    "complainant_line_user_id",
 )
 # What an officer may correct later: the details, and the public text Open311 and the public page show.
 EDITABLE_FIELDS = (*DETAIL_FIELDS, "public_description")
@@ -47,6 +48,8 @@ EDITABLE_FIELDS = (*DETAIL_FIELDS, "public_description")
 MAX_LENGTHS = {"description": 5000, "address": 500, "landmark": 300, "complainant_name": 200}
 CLOCK_SKEW = dt.timedelta(minutes=1)
 EXTENSION_RE = re.compile(r"\s*(?:ต่อ|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# A LINE user id as LINE's webhook gives it: "U" and 32 hex digits (per channel provider).
+LINE_USER_ID_RE = re.compile(r"^U[0-9a-f]{32}$")
 
 
 def split_phone(raw: str) -> tuple[str, str]:
@@ -100,11 +103,26 @@ def check_details(values: dict, *, category: Category | None = None, received_at
         out["complainant_phone"] = phone
         if ext or not out.get("complainant_phone_ext"):
             out["complainant_phone_ext"] = ext
+    if "complainant_line_user_id" in out:
+        out["complainant_line_user_id"] = _check_line_user(out["complainant_line_user_id"], out.get("channel"))
     if category is not None and category.is_best:
         has_place = lat is not None or str(out.get("address") or "").strip()
         if (out.get("district") is None and out.get("subdistrict") is None) or not has_place:
             raise errors.InvalidDetail(errors.BEST_NEEDS_PLACE, field="district")
     return out
+
+
+def _check_line_user(raw, channel) -> str:
+    """The complainant's LINE user id (notices go back by LINE push): only for a case that
+    came from a LINE user of the OA, in LINE's own form."""
+    uid = str(raw or "").strip()
+    if not uid:
+        return ""
+    if not LINE_USER_ID_RE.match(uid):
+        raise errors.InvalidDetail(errors.LINE_USER_ID_INVALID, field="complainant_line_user_id", value=uid[:40])
+    if channel is not None and channel != Complaint.Channel.LINE:
+        raise errors.InvalidDetail(errors.LINE_USER_ID_NOT_LINE, field="complainant_line_user_id")
+    return uid
 
 
 def _check_place(district: District | None, subdistrict: Subdistrict | None) -> District | None:
@@ -147,6 +165,8 @@ def receive(
             "complainant_name": complainant_name,
             "complainant_phone": complainant_phone,
             "complainant_phone_ext": complainant_phone_ext,
+            "complainant_line_user_id": complainant_line_user_id,
+            "channel": channel,
             "district": district,
             "subdistrict": subdistrict,
             "lat": lat,
@@ -165,7 +185,7 @@ def receive(
         complainant_name=complainant_name or "",
         complainant_phone=checked["complainant_phone"],
         complainant_phone_ext=checked["complainant_phone_ext"],
-        complainant_line_user_id=complainant_line_user_id or "",
+        complainant_line_user_id=checked["complainant_line_user_id"],
         no_contact=bool(no_contact),
         public_token=new_public_token(),
         category=category,
@@ -197,7 +217,10 @@ def edit_details(*, complaint: Complaint, by, changes: dict) -> list[str]:
     if "description" in changes and not str(changes["description"] or "").strip():
         raise errors.WorkflowError(errors.DESCRIPTION_REQUIRED)
     # The same rules as intake, on the case as it would be after the change.
-    merged = {f: changes.get(f, getattr(complaint, f)) for f in ("lat", "lng", "district", "subdistrict", "address")}
+    merged = {
+        f: changes.get(f, getattr(complaint, f))
+        for f in ("lat", "lng", "district", "subdistrict", "address", "channel", "complainant_line_user_id")
+    }
     checked = check_details({**changes, **merged}, category=changes.get("category", complaint.category))
     if "complainant_phone" in changes:
         changes = {
@@ -205,6 +228,8 @@ def edit_details(*, complaint: Complaint, by, changes: dict) -> list[str]:
             "complainant_phone": checked["complainant_phone"],
             "complainant_phone_ext": checked["complainant_phone_ext"],
         }
+    if "complainant_line_user_id" in changes:
+        changes = {**changes, "complainant_line_user_id": checked["complainant_line_user_id"]}
     if "district" not in changes and complaint.district_id is None and checked.get("district") is not None:
         changes = {**changes, "district": checked["district"]}
     district = changes.get("district", complaint.district)

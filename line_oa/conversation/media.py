@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from complaints import workflow
@@ -16,6 +17,20 @@ from .context import Mode
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic")
 FILE_MAX_BYTES = 50 * 1024 * 1024
+
+MediaFn = Callable[..., list[dict] | None]
+
+
+def _intercepted(event, sender, interceptors: Sequence[MediaFn]) -> bool:
+    """Another app's claim on a registered coordinator's photo or location (handlers.hooks)."""
+    if sender.coordinator is None:
+        return False
+    for fn in list(interceptors):
+        out = fn(coordinator=sender.coordinator, message=event.get("message") or {}, in_group=sender.in_group)
+        if out is not None:
+            replies.send(event, sender, out)
+            return True
+    return False
 
 
 def attach_photo(sender, conv: Conversation, assignment: Assignment, message_id: str) -> str:
@@ -67,12 +82,14 @@ def _attach_file(sender, assignment: Assignment, message: dict) -> str:
     return replies.file_received(assignment, claimed)
 
 
-def on_media(event, sender) -> bool:
+def on_media(event, sender, interceptors: Sequence[MediaFn] = ()) -> bool:
     message = event.get("message") or {}
     kind = message.get("type")
     if not sender.is_known:
         if not sender.in_group:  # an unbound group's photos and places are not for us
             replies.send(event, sender, replies.t(replies.GREETING))
+        return True
+    if _intercepted(event, sender, interceptors):
         return True
     if kind in ("video", "audio") or (
         kind == "file" and not str(message.get("fileName", "")).lower().endswith(IMAGE_EXTENSIONS)
@@ -106,11 +123,13 @@ def on_media(event, sender) -> bool:
     return True
 
 
-def on_location(event, sender) -> bool:
+def on_location(event, sender, interceptors: Sequence[MediaFn] = ()) -> bool:
     message = event.get("message") or {}
     if not sender.is_known:
         if not sender.in_group:
             replies.send(event, sender, replies.t(replies.GREETING))
+        return True
+    if _intercepted(event, sender, interceptors):
         return True
     try:
         lat = Decimal(str(message["latitude"])).quantize(Decimal("0.000001"))

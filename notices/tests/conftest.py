@@ -1,5 +1,6 @@
 import pytest
 
+from api.tests.conftest import mis_api, mis_user  # noqa: F401 - the MIS's API client, shared
 from line_oa.tests.conftest import line_stub  # noqa: F401 - the LINE stub fixture, shared
 from testing.sms_stub import SmsStub
 

@@ -73,9 +73,7 @@ def test_a_renewed_link_revokes_the_old_one(client, fixed_case, supervisor):
 def test_not_fixed_reopens_the_case_and_tells_the_agency(client, fixed_case, line_stub, coordinator, settings):
     settings.NOTICES_SMS_BACKEND = "console"
     complaint = fixed_case()
-    response = client.post(
-        complaint.public_path, {"answer": "not_fixed", "comment": "ยังเป็นหลุมอยู่", "photo": _upload()}
-    )
+    response = client.post(complaint.public_path, {"answer": "not_fixed", "comment": "ยังเป็นหลุมอยู่", "photo": _upload()})
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.outcome == "" and complaint.status != "closed"

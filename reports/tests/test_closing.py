@@ -43,7 +43,9 @@ def test_a_hand_built_month(monkeypatch, best_category, district_office, officer
         )
         [a] = workflow.dispatch(complaint=c, agencies=[district_office], by=officer, at=day)
         workflow.acknowledge(assignment=a, by=coordinator, at=day)
-        workflow.add_photo(complaint=c, content=jpeg_bytes(seed=2 + 5 * i), by=coordinator, stage="after", assignment=a, at=day)
+        workflow.add_photo(
+            complaint=c, content=jpeg_bytes(seed=2 + 5 * i), by=coordinator, stage="after", assignment=a, at=day
+        )
         workflow.resolve(assignment=a, by=coordinator, at=day)
         workflow.accept(assignment=a, by=officer, justification="ok", at=day + dt.timedelta(days=1))
         cases.append(c)
@@ -57,13 +59,21 @@ def test_a_hand_built_month(monkeypatch, best_category, district_office, officer
     workflow.reopen(complaint=cases[1], by=officer, reason="ผู้ร้องแจ้ง", at=day + dt.timedelta(days=3))
     draw = AuditDraw.objects.get(complaint=cases[2])
     FieldAudit.objects.create(
-        complaint=cases[2], draw=draw, agency=district_office, token="t", status="false",
-        closed_at=draw.drawn_at, due_at=draw.drawn_at,
+        complaint=cases[2],
+        draw=draw,
+        agency=district_office,
+        token="t",
+        status="false",
+        closed_at=draw.drawn_at,
+        due_at=draw.drawn_at,
     )
     # a recurrence: same category, 10 m away, 20 days later
     make_complaint(
-        category=best_category, district=district_office.district, received_at=day + dt.timedelta(days=20),
-        lat=cases[0].lat + closing._dec(0.00009), lng=cases[0].lng,
+        category=best_category,
+        district=district_office.district,
+        received_at=day + dt.timedelta(days=20),
+        lat=cases[0].lat + closing._dec(0.00009),
+        lng=cases[0].lng,
     )
     row = closing.figures(month, "agency")[district_office.name_th]
     assert row["reachable"] == 3  # the no-contact case does not count; the new case has no agency yet
@@ -96,3 +106,76 @@ def test_the_page_and_its_exports_answer(client, executive):
     assert client.get("/reports/closing/").status_code == 200
     for key in ("closing_agency", "closing_category", "closing_league", "closing_notices"):
         assert client.get(f"/reports/export/{key}.csv").status_code == 200
+
+
+def _closed_month(month, category, district, n, *, start=0):
+    """n cases closed as fixed in the month (a draw each), each with a new case of the same
+    category 20 m away 10 days later, and a confirmation: the rows the figures read."""
+    from testing.factories import make_complaint
+
+    day = dt.datetime.combine(month.replace(day=5), dt.time(9), dt.UTC)
+    for i in range(start, start + n):
+        lat, lng = closing._dec(13.70 + 0.002 * i), closing._dec(100.50)
+        case = make_complaint(category=category, district=district, received_at=day, lat=lat, lng=lng)
+        draw = AuditDraw.objects.create(
+            complaint=case, round=1, draw=0.5, rate=0.05, selected=False, drawn_at=day + dt.timedelta(days=1)
+        )
+        Confirmation.objects.create(complaint=case, answer="fixed", answered_at=day + dt.timedelta(days=2))
+        make_complaint(
+            category=category,
+            district=district,
+            received_at=day + dt.timedelta(days=10),
+            lat=lat + closing._dec(0.00018),
+            lng=lng,
+        )
+        assert draw.pk
+
+
+def test_the_figures_take_a_bounded_number_of_queries(monkeypatch, best_category, district_office, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    monkeypatch.setattr("notices.outbox.after_commit", lambda fn: None)
+    settings.NOTICES_SMS_BACKEND = "console"
+    month = last_full_month(timezone.now())
+    _closed_month(month, best_category, district_office.district, 2)
+    with CaptureQueriesContext(connection) as few:
+        small = closing.figures(month, "category")[best_category.name_th]
+    _closed_month(month, best_category, district_office.district, 8, start=2)
+    with CaptureQueriesContext(connection) as many:
+        big = closing.figures(month, "category")[best_category.name_th]
+    assert (small["fixed_closures"], small["recurred_90d"], small["confirm_fixed"]) == (2, 2, 2)
+    assert (big["fixed_closures"], big["recurred_90d"], big["confirm_fixed"]) == (10, 10, 10)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 10
+
+
+def test_recurrence_counts_only_the_same_category_near_and_within_90_days(
+    best_category, normal_category, district_office
+):
+    from testing.factories import make_complaint
+
+    day = dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC)
+    lat, lng = closing._dec(13.73), closing._dec(100.53)
+    d = district_office.district
+    case = make_complaint(category=best_category, district=d, received_at=day - dt.timedelta(days=1), lat=lat, lng=lng)
+    draw = AuditDraw.objects.create(complaint=case, round=1, draw=0.5, rate=0.05, selected=False, drawn_at=day)
+    month = (day, day + dt.timedelta(days=1))
+    # Not a recurrence: 60 m away, another category, 91 days later, received before the closure.
+    for kwargs in (
+        {"lat": lat + closing._dec(0.00054), "received_at": day + dt.timedelta(days=3)},
+        {"category": normal_category, "received_at": day + dt.timedelta(days=3)},
+        {"received_at": day + dt.timedelta(days=91)},
+        {"received_at": day - dt.timedelta(hours=1)},
+    ):
+        make_complaint(**{"category": best_category, "district": d, "lat": lat, "lng": lng, **kwargs})
+    assert closing.recurrences(*month) == set()
+    # 45 m north, 30 days later: a recurrence.
+    make_complaint(
+        category=best_category,
+        district=d,
+        received_at=day + dt.timedelta(days=30),
+        lat=lat + closing._dec(0.000405),
+        lng=lng,
+    )
+    assert closing.recurrences(*month) == {draw.pk}

@@ -85,16 +85,34 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0)
         call_command("seed_demo")
         ensure_demo_users()
+        self._links()
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nbkk1555 demo — http://{addr}/\n"
                 f"  logins (demo only, password {DEMO_PASSWORD}): officer · supervisor · executive\n"
                 "  admin: /admin/   reports: /reports/   LINE simulator: /line/simulator/\n"
+                "  complainant notices: /notices/demo/   field audits: /admin/audits/fieldaudit/\n"
             )
         )
         if setup_only:
             return
         self._serve(addr)
+
+    def _links(self) -> None:
+        """Where each app's part of the demo is (the notices page, a public page, an audit card)."""
+        from importlib import import_module
+
+        from complaints.management.commands.seed_demo import SEEDERS
+
+        for app in SEEDERS:
+            try:
+                module = import_module(f"{app}.demo_data")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo_data":
+                    raise
+                continue
+            if hasattr(module, "links"):
+                module.links(stdout=self.stdout)
 
     def _serve(self, addr: str) -> None:
         """Run web, worker and beat as children; Ctrl-C or SIGTERM stops them in order.

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand
 from complaints.models import Complaint
 
 # Each app that has demo data of its own provides `<app>.demo_data.seed(stdout)`;
-# complaints first, because the others build on its cases.
-SEEDERS = ("complaints", "line_oa", "reports", "audits")
+# complaints first, because the others build on its cases. An app may also provide
+# `links(stdout)`: where to look in the demo, printed by `manage.py demo` at every start.
+SEEDERS = ("complaints", "line_oa", "reports", "audits", "notices")
 
 
 class Command(BaseCommand):
@@ -23,4 +24,5 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.demo_data":
                     raise
                 continue
-            module.seed(stdout=self.stdout)
+            if hasattr(module, "seed"):
+                module.seed(stdout=self.stdout)
