@@ -157,5 +157,5 @@ PHONE_INVALID = _("“%(phone)s” ไม่ใช่หมายเลขโท
 BEST_NEEDS_PLACE = _("เรื่อง BEST ต้องระบุเขต และพิกัดหรือสถานที่ เพื่อให้หน่วยงานไปถึงที่เกิดเหตุได้")
 TEXT_TOO_LONG = _("%(label)s ยาวเกิน %(max)d ตัวอักษร")
 LINE_USER_ID_INVALID = _("“%(value)s” ไม่ใช่ LINE user ID (ขึ้นต้นด้วย U ตามด้วยตัวอักษร 0-9 a-f 32 ตัว)")
-LINE_USER_ID_NOT_LINE = _("ระบุ LINE user ID ของผู้ร้องได้เฉพาะเรื่องที่รับทางช่องทาง LINE")
+LINE_USER_ID_NOT_LINE = _("ระบุ รหัสผู้ใช้ LINE ของผู้ร้องได้เฉพาะเรื่องที่รับทางช่องทาง LINE")
 ACTION_LABEL["add_complainant"] = pgettext_lazy("refused action", "เพิ่มผู้ร้อง")

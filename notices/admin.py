@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bkk1555.admin_utils import ReadOnlyMixin
@@ -32,7 +33,7 @@ class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("ผู้รับ"))
     def recipient(self, obj):
         if obj.channel == Notice.Channel.LINE:
-            return f"LINE …{obj.to[-4:]}"
+            return format_html("LINE <code>…{}</code>", obj.to[-4:])  # an id's tail, not a word
         return mask_phone(obj.to)  # always masked here: the case page shows the number to those who may see it
 
     @admin.display(description=_("ข้อผิดพลาด"))

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='complaint',
             name='complainant_line_user_id',
-            field=models.CharField(blank=True, max_length=64, verbose_name='LINE user ID ของผู้ร้อง'),
+            field=models.CharField(blank=True, max_length=64, verbose_name='รหัสผู้ใช้ LINE ของผู้ร้อง'),
         ),
         migrations.AddField(
             model_name='complaint',

@@ -164,7 +164,7 @@ class Complaint(models.Model):
     complainant_name = models.CharField(_("ชื่อผู้ร้อง"), max_length=200, blank=True)
     complainant_phone = models.CharField(_("โทรศัพท์ผู้ร้อง"), max_length=30, blank=True, db_index=True)
     # A complaint sent by a LINE user of the OA: notices go back to that user by push.
-    complainant_line_user_id = models.CharField(_("LINE user ID ของผู้ร้อง"), max_length=64, blank=True)
+    complainant_line_user_id = models.CharField(_("รหัสผู้ใช้ LINE ของผู้ร้อง"), max_length=64, blank=True)
     no_contact = models.BooleanField(_("ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ"), default=False, help_text=_("ไม่ส่งการแจ้งผลใด ๆ ถึงผู้ร้อง"))
     complainant_phone_ext = models.CharField(_("เบอร์ต่อ"), max_length=10, blank=True)
     category = models.ForeignKey(

@@ -47,7 +47,7 @@ def test_the_intake_form_offers_the_contact_choice_in_thai(client, officer):
     client.force_login(officer)
     html = client.get(reverse("admin:complaints_complaint_add")).content.decode()
     assert 'name="no_contact"' in html and 'name="complainant_line_user_id"' in html
-    assert "ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ" in html and "LINE user ID ของผู้ร้อง" in html
+    assert "ผู้ร้องไม่ประสงค์ให้ติดต่อกลับ" in html and "รหัสผู้ใช้ LINE ของผู้ร้อง" in html
 
 
 def test_console_a_mobile_caller_is_told_by_sms(client, officer, sms_stub, best_category, district_office):
