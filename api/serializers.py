@@ -240,7 +240,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("เฉพาะ channel=line: LINE user ID ของผู้ร้อง (U ตามด้วย 32 ตัวอักษร) การแจ้งผลส่งกลับทาง LINE"),
+        help_text=_("เฉพาะ channel=line: รหัสผู้ใช้ LINE ของผู้ร้อง (U ตามด้วย 32 ตัวอักษร) การแจ้งผลส่งกลับทาง LINE"),
     )
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     landmark = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

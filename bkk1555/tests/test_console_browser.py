@@ -3,53 +3,31 @@ home to a BEST case waiting for dispatch, its case page, its dispatch. No page s
 screenshots of the home, the intake form and the case page are saved (tmp_path, or
 CONSOLE_SCREENSHOT_DIR, e.g. var/screenshots, which git ignores)."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from complaints.models import Assignment
+from testing.browser import NEEDS_CHROMIUM, shot, staff_tab
 from testing.factories import make_complaint
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 pytestmark = [
-    pytest.mark.browser,
+    *NEEDS_CHROMIUM,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
 ]
 
 
 @pytest.fixture
 def tab(live_server, client, officer, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    client.force_login(officer)
-    session = client.cookies["sessionid"].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="th-TH")
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # no internet in tests
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        yield page
-        browser.close()
+    with staff_tab(live_server, client, officer, height=768) as tab:
+        yield tab
 
 
-def _shot(page, tmp_path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if os.environ.get("CONSOLE_SCREENSHOT_DIR"):
-        target = Path(os.environ["CONSOLE_SCREENSHOT_DIR"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / path.name).write_bytes(path.read_bytes())
-    assert path.stat().st_size > 10_000
-    return path
+def _shot(tab, tmp_path, name: str) -> Path:
+    return shot(tab, tmp_path, name, keep_in="CONSOLE_SCREENSHOT_DIR")
 
 
 def _no_sideways_scroll(page, where: str) -> None:

@@ -7,15 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.models import District
+from testing.browser import NEEDS_CHROMIUM
 from testing.factories import DistrictFactory, SubdistrictFactory
 
-from .test_review_browser import CHROMIUM, _shot, tab  # noqa: F401 (the fixture)
+from .test_review_browser import _shot, tab  # noqa: F401 (the fixture)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
-]
+pytestmark = [*NEEDS_CHROMIUM, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

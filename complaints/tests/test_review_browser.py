@@ -2,24 +2,20 @@
 Playwright as reports/tests/test_browser.py does): the flags show, the map draws its
 markers, a send-back goes through; screenshots are saved."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from complaints import workflow
 from complaints.models import Assignment, Photo
+from testing.browser import NEEDS_CHROMIUM, shot, staff_tab
 from testing.images import jpeg_bytes
 
 from .test_review_console import distinct_jpeg, resolved
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-
 pytestmark = [
-    pytest.mark.browser,
+    *NEEDS_CHROMIUM,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
 ]
 
 
@@ -46,31 +42,12 @@ def cases(officer, coordinator, best_category, district_office):
 @pytest.fixture
 def tab(live_server, client, officer, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    client.force_login(officer)
-    session = client.cookies["sessionid"].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # no internet in tests
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        yield page
-        browser.close()
+    with staff_tab(live_server, client, officer, height=900) as tab:
+        yield tab
 
 
-def _shot(page, tmp_path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if os.environ.get("REVIEW_SCREENSHOT_DIR"):
-        target = Path(os.environ["REVIEW_SCREENSHOT_DIR"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / path.name).write_bytes(path.read_bytes())
-    assert path.stat().st_size > 10_000
-    return path
+def _shot(tab, tmp_path, name: str) -> Path:
+    return shot(tab, tmp_path, name, keep_in="REVIEW_SCREENSHOT_DIR")
 
 
 def test_queue_and_review_page_in_chromium(tab, live_server, cases, tmp_path):

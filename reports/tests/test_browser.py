@@ -1,24 +1,12 @@
 """The pages in a real browser (Debian's Chromium): charts are drawn, the map loads, screenshots are saved."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from testing.browser import NEEDS_CHROMIUM, shot, staff_tab
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 DRAWN_PIXELS = """(id) => {
   const c = document.getElementById(id);
@@ -31,35 +19,13 @@ DRAWN_PIXELS = """(id) => {
 
 @pytest.fixture
 def page(live_server, client, executive, october, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done by now.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    client.force_login(executive)
-    session = client.cookies["sessionid"].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-        # No internet in tests: map tiles fail fast, like an offline meeting room.
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        tab = context.new_page()
-        errors = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.errors = errors
+    with staff_tab(live_server, client, executive, height=900) as tab:
         yield tab
-        browser.close()
 
 
 def _shot(tab, tmp_path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
-    if os.environ.get("REPORTS_SCREENSHOT_DIR"):
-        target = Path(os.environ["REPORTS_SCREENSHOT_DIR"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / path.name).write_bytes(path.read_bytes())
-    assert path.stat().st_size > 10_000
-    return path
+    return shot(tab, tmp_path, name, keep_in="REPORTS_SCREENSHOT_DIR")
 
 
 def test_overview_draws_its_chart_in_chromium(page, live_server, tmp_path):
