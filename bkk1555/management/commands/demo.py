@@ -100,19 +100,10 @@ class Command(BaseCommand):
 
     def _links(self) -> None:
         """Where each app's part of the demo is (the notices page, a public page, an audit card)."""
-        from importlib import import_module
+        from complaints.management.commands.seed_demo import demo_parts
 
-        from complaints.management.commands.seed_demo import SEEDERS
-
-        for app in SEEDERS:
-            try:
-                module = import_module(f"{app}.demo_data")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo_data":
-                    raise
-                continue
-            if hasattr(module, "links"):
-                module.links(stdout=self.stdout)
+        for links in demo_parts("links"):
+            links(stdout=self.stdout)
 
     def _serve(self, addr: str) -> None:
         """Run web, worker and beat as children; Ctrl-C or SIGTERM stops them in order.

@@ -10,6 +10,19 @@ from complaints.models import Complaint
 SEEDERS = ("complaints", "line_oa", "reports", "audits", "notices")
 
 
+def demo_parts(hook: str):
+    """Each app's `demo_data.<hook>` function, in SEEDERS order (apps without one are skipped)."""
+    for app in SEEDERS:
+        try:
+            module = import_module(f"{app}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo_data":
+                raise
+            continue
+        if hasattr(module, hook):
+            yield getattr(module, hook)
+
+
 class Command(BaseCommand):
     help = "Seed the demo data set into an empty database (does nothing if complaints exist)."
 
@@ -17,12 +30,5 @@ class Command(BaseCommand):
         if Complaint.objects.exists():
             self.stdout.write("Demo data already present; keeping it.")
             return
-        for app in SEEDERS:
-            try:
-                module = import_module(f"{app}.demo_data")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo_data":
-                    raise
-                continue
-            if hasattr(module, "seed"):
-                module.seed(stdout=self.stdout)
+        for seed in demo_parts("seed"):
+            seed(stdout=self.stdout)
