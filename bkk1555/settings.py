@@ -232,6 +232,10 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 120)
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
 WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
+# A retryable failure (LINE 429/5xx, a deadlock, a lost connection) is tried again after
+# WEBHOOK_RETRY_BASE_SECONDS, doubled each time, up to WEBHOOK_MAX_ATTEMPTS in all (line_oa/retrying.py).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 5)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 # Intake refuses a received time before this date (ISO): the day the system (or the MIS history it imports) began.
 INTAKE_EARLIEST = env_str("INTAKE_EARLIEST", "2020-01-01")
