@@ -204,7 +204,8 @@ CELERY_TASK_ROUTES = {
     "line_oa.tasks.send_outbox_batch": {"queue": "line"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A dead broker must not hold an officer's request: fail fast, the outbox sweep re-sends.
+# A dead broker must not hold an officer's request: outbox tasks are published by a background
+# thread (bkk1555/publisher.py, no retries); elsewhere fail fast. The outbox sweep re-sends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
