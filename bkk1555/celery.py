@@ -10,6 +10,7 @@ periods that are settings come from settings.py).
     celery -A bkk1555 beat -S bkk1555.beat:LeaderScheduler   # one runs the schedule (leader lock)
 """
 
+import logging
 import os
 import time
 
@@ -75,6 +76,33 @@ app.conf.beat_schedule = {
         "options": {"queue": "default", "expires": 3000},
     },
 }
+
+
+# --- surviving a Redis master failover (issue 15) ---------------------------------------------
+@signals.worker_init.connect
+def _survive_failover(**kwargs):
+    """kombu 5.7: when the Sentinel master dies while the worker holds unacknowledged messages,
+    closing the lost connection restores them through a channel whose connection is already
+    gone and raises AttributeError ('NoneType' object has no attribute 'hostname'); Celery calls
+    that unrecoverable and the worker exits (systemd restarted it). It is the connection error it
+    follows: log it and let the consumer reconnect to the new master. The unacknowledged messages
+    come back after the visibility timeout, and the sweeps resend their rows long before."""
+    from celery.worker.consumer import consumer
+
+    original = consumer.Consumer.on_connection_error_after_connected
+    if getattr(original, "bkk1555_failover", False):
+        return
+
+    def on_connection_error_after_connected(self, exc):
+        try:
+            original(self, exc)
+        except AttributeError:
+            logging.getLogger(__name__).warning(
+                "The lost broker connection could not be closed cleanly (kombu); reconnecting", exc_info=True
+            )
+
+    on_connection_error_after_connected.bkk1555_failover = True
+    consumer.Consumer.on_connection_error_after_connected = on_connection_error_after_connected
 
 
 # --- what the operator sees from workers: task durations and failures (bkk1555/metrics.py),

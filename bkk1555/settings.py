@@ -203,7 +203,11 @@ CELERY_TASK_ROUTES = {
     "line_oa.tasks.send_outbox_message": {"queue": "line"},
     "line_oa.tasks.send_outbox_batch": {"queue": "line"},
 }
+# A worker never gives up on the broker: through a Sentinel failover (seconds) or a Redis outage
+# (minutes) it keeps reconnecting instead of exiting after Celery's default 100 attempts.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A dead broker must not hold an officer's request: outbox tasks are published by a background
 # thread (bkk1555/publisher.py, no retries); elsewhere fail fast. The outbox sweep re-sends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

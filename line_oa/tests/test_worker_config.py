@@ -45,3 +45,31 @@ def test_every_scheduled_and_routed_task_is_registered():
 @pytest.mark.redis
 def test_with_redis_the_visibility_timeout_outlasts_the_longest_task():
     assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit
+
+
+def test_the_worker_keeps_reconnecting_to_the_broker_for_ever():
+    assert app.conf.broker_connection_retry is True and app.conf.broker_connection_retry_on_startup is True
+    assert app.conf.broker_connection_max_retries is None
+
+
+def test_a_worker_survives_kombu_failing_to_close_the_connection_to_a_dead_sentinel_master():
+    """Issue 15: kombu 5.7 raises AttributeError closing a lost Sentinel connection that holds
+    unacknowledged messages; Celery called it unrecoverable and the worker exited."""
+    from celery.worker.consumer.consumer import Consumer
+
+    from bkk1555.celery import _survive_failover
+
+    class LostSentinelConnection:
+        connection_errors = channel_errors = ()
+
+        def collect(self, **kwargs):
+            pass
+
+        def close(self):
+            raise AttributeError("'NoneType' object has no attribute 'hostname'")
+
+    _survive_failover()
+    consumer = Consumer.__new__(Consumer)
+    consumer.app, consumer.connection = app, LostSentinelConnection()
+    Consumer.on_connection_error_after_connected(consumer, ConnectionError("Connection closed by server."))
+    assert consumer.connection is None  # ready for the consumer's reconnect
