@@ -10,7 +10,6 @@ periods that are settings come from settings.py).
     celery -A bkk1555 beat -S bkk1555.beat:LeaderScheduler   # one runs the schedule (leader lock)
 """
 
-import logging
 import os
 import time
 
@@ -79,30 +78,35 @@ app.conf.beat_schedule = {
 
 
 # --- surviving a Redis master failover (issue 15) ---------------------------------------------
-@signals.worker_init.connect
-def _survive_failover(**kwargs):
-    """kombu 5.7: when the Sentinel master dies while the worker holds unacknowledged messages,
-    closing the lost connection restores them through a channel whose connection is already
-    gone and raises AttributeError ('NoneType' object has no attribute 'hostname'); Celery calls
-    that unrecoverable and the worker exits (systemd restarted it). It is the connection error it
-    follows: log it and let the consumer reconnect to the new master. The unacknowledged messages
-    come back after the visibility timeout, and the sweeps resend their rows long before."""
-    from celery.worker.consumer import consumer
+def _survive_failover() -> None:
+    """kombu 5.7: once the connection to a dead Sentinel master is closed, its channels still
+    try to use it — restoring unacknowledged messages while closing, acknowledging a task that
+    finished after the reconnect — and fail with AttributeError ('NoneType' object has no
+    attribute 'hostname') instead of a connection error. Celery calls that unrecoverable and
+    the worker exits (systemd restarted it). Make it the connection error it is: Celery logs
+    it and carries on with the new master; the message comes back after the visibility
+    timeout, and the rows (outbox, webhook events) are claimed in the database, so a rerun
+    does nothing twice."""
+    from kombu.transport import redis as transport
 
-    original = consumer.Consumer.on_connection_error_after_connected
+    original = transport.Channel._connparams
     if getattr(original, "bkk1555_failover", False):
         return
 
-    def on_connection_error_after_connected(self, exc):
-        try:
-            original(self, exc)
-        except AttributeError:
-            logging.getLogger(__name__).warning(
-                "The lost broker connection could not be closed cleanly (kombu); reconnecting", exc_info=True
-            )
+    def _connparams(self, asynchronous=False):
+        if getattr(self.connection, "client", None) is None:
+            import redis
 
-    on_connection_error_after_connected.bkk1555_failover = True
-    consumer.Consumer.on_connection_error_after_connected = on_connection_error_after_connected
+            raise redis.exceptions.ConnectionError("the broker connection of this channel was closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams.bkk1555_failover = True
+    transport.Channel._connparams = _connparams
+
+
+@signals.worker_init.connect
+def _worker_init(**kwargs):
+    _survive_failover()
 
 
 # --- what the operator sees from workers: task durations and failures (bkk1555/metrics.py),

@@ -52,24 +52,20 @@ def test_the_worker_keeps_reconnecting_to_the_broker_for_ever():
     assert app.conf.broker_connection_max_retries is None
 
 
-def test_a_worker_survives_kombu_failing_to_close_the_connection_to_a_dead_sentinel_master():
-    """Issue 15: kombu 5.7 raises AttributeError closing a lost Sentinel connection that holds
-    unacknowledged messages; Celery called it unrecoverable and the worker exited."""
-    from celery.worker.consumer.consumer import Consumer
+def test_a_channel_of_a_closed_broker_connection_fails_with_a_connection_error():
+    """Issue 15: kombu 5.7 raised AttributeError when a channel of the dead Sentinel master's closed
+    connection restored or acknowledged messages; Celery called it unrecoverable and the worker exited.
+    A connection error is what Celery logs and survives."""
+    from types import SimpleNamespace
+
+    import redis
+    from kombu.transport import redis as transport
 
     from bkk1555.celery import _survive_failover
 
-    class LostSentinelConnection:
-        connection_errors = channel_errors = ()
-
-        def collect(self, **kwargs):
-            pass
-
-        def close(self):
-            raise AttributeError("'NoneType' object has no attribute 'hostname'")
-
     _survive_failover()
-    consumer = Consumer.__new__(Consumer)
-    consumer.app, consumer.connection = app, LostSentinelConnection()
-    Consumer.on_connection_error_after_connected(consumer, ConnectionError("Connection closed by server."))
-    assert consumer.connection is None  # ready for the consumer's reconnect
+    channel = transport.Channel.__new__(transport.Channel)
+    channel.connection = SimpleNamespace(client=None)  # what Connection.close() leaves behind
+    with pytest.raises(redis.exceptions.ConnectionError) as caught:
+        channel._connparams()
+    assert isinstance(caught.value, transport.Transport.connection_errors)
