@@ -83,6 +83,38 @@ app.conf.beat_schedule = {
 }
 
 
+# --- surviving a Redis master failover (issue 15) ---------------------------------------------
+def _survive_failover() -> None:
+    """kombu 5.7: once the connection to a dead Sentinel master is closed, its channels still
+    try to use it — restoring unacknowledged messages while closing, acknowledging a task that
+    finished after the reconnect — and fail with AttributeError ('NoneType' object has no
+    attribute 'hostname') instead of a connection error. Celery calls that unrecoverable and
+    the worker exits (systemd restarted it). Make it the connection error it is: Celery logs
+    it and carries on with the new master; the message comes back after the visibility
+    timeout, and the rows (outbox, webhook events) are claimed in the database, so a rerun
+    does nothing twice."""
+    from kombu.transport import redis as transport
+
+    original = transport.Channel._connparams
+    if getattr(original, "bkk1555_failover", False):
+        return
+
+    def _connparams(self, asynchronous=False):
+        if getattr(self.connection, "client", None) is None:
+            import redis
+
+            raise redis.exceptions.ConnectionError("the broker connection of this channel was closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams.bkk1555_failover = True
+    transport.Channel._connparams = _connparams
+
+
+@signals.worker_init.connect
+def _worker_init(**kwargs):
+    _survive_failover()
+
+
 # --- what the operator sees from workers: task durations and failures (bkk1555/metrics.py),
 # and the task id as the log lines' request_id (bkk1555/logs.py).
 _started: dict[str, float] = {}

@@ -207,8 +207,13 @@ CELERY_TASK_ROUTES = {
     "line_oa.tasks.send_outbox_message": {"queue": "line"},
     "line_oa.tasks.send_outbox_batch": {"queue": "line"},
 }
+# A worker never gives up on the broker: through a Sentinel failover (seconds) or a Redis outage
+# (minutes) it keeps reconnecting instead of exiting after Celery's default 100 attempts.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A dead broker must not hold an officer's request: fail fast, the outbox sweep re-sends.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A dead broker must not hold an officer's request: outbox tasks are published by a background
+# thread (bkk1555/publisher.py, no retries); elsewhere fail fast. The outbox sweep re-sends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
@@ -236,6 +241,10 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 WEBHOOK_PROCESSING_LEASE_SECONDS = env_int("WEBHOOK_PROCESSING_LEASE_SECONDS", 120)
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 60)
 WEBHOOK_PENDING_GRACE_SECONDS = env_int("WEBHOOK_PENDING_GRACE_SECONDS", 60)
+# A retryable failure (LINE 429/5xx, a deadlock, a lost connection) is tried again after
+# WEBHOOK_RETRY_BASE_SECONDS, doubled each time, up to WEBHOOK_MAX_ATTEMPTS in all (line_oa/retrying.py).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 5)
 REMINDER_HORIZON_DAYS = env_int("REMINDER_HORIZON_DAYS", 7)
 # Intake refuses a received time before this date (ISO): the day the system (or the MIS history it imports) began.
 INTAKE_EARLIEST = env_str("INTAKE_EARLIEST", "2020-01-01")

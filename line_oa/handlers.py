@@ -1,8 +1,9 @@
 """What each stored LINE event does: route it to the conversation module that handles it.
 
-``handle_event(event)`` is called by the processing task for one webhook event (a dict as
-LINE sent it) and returns True when it did something, False for event types we do not
-handle (logged and marked "ignored", never an error). The conversation itself lives in
+``route(event)`` finds what handles one webhook event (a dict as LINE sent it); the
+processing task runs it (``Route.run``: True when it did something) in one transaction with
+the event's row. Event types we do not handle give None (logged and marked "ignored", never
+an error). ``handle_event(event)`` does all of it at once, outside any transaction of its own. The conversation itself lives in
 ``line_oa/conversation/`` (who is talking, replies, contexts, link codes, postbacks, chat,
 media); every state change goes through ``complaints.workflow``.
 
@@ -26,6 +27,8 @@ before they attach to a report (e.g. a field auditor's evidence, audits/chat.py)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -79,20 +82,45 @@ _MESSAGE_HANDLERS = {
 }
 
 
-def handle_event(event: dict) -> bool:
+@dataclass
+class Route:
+    """One event, its handler and who sent it. `run` is the decision (the processing task runs
+    it in one transaction with the event's row); the courtesies around it are not."""
+
+    event: dict
+    handler: Callable[[dict, Sender], bool]
+    sender: Sender
+
+    def run(self) -> bool:
+        return bool(self.handler(self.event, self.sender))
+
+    def finish(self, handled: bool) -> None:
+        if handled and self.sender.coordinator is not None:
+            chat_signals.mark_read(self.event)  # they see it was read (a setting turns this off)
+
+
+def route(event: dict) -> Route | None:
+    """The event's handler and sender (None for event types we do not handle), after the
+    loading animation and the coordinator's last-seen time — outside the decision's transaction."""
     kind = event.get("type")
     handler = _HANDLERS.get(kind)
     if kind == "message":
         handler = _MESSAGE_HANDLERS.get((event.get("message") or {}).get("type"))
     if handler is None:
         log.info("LINE event type %s (%s) not handled", kind, (event.get("message") or {}).get("type", ""))
-        return False
+        return None
     sender = Sender.of(event)
     if kind == "message":
         chat_signals.show_loading(event)  # one-to-one only; photo downloads take a moment
     if sender.coordinator and kind in ("message", "postback"):
         Coordinator.objects.filter(pk=sender.coordinator.pk).update(last_seen_at=timezone.now())
-    handled = handler(event, sender)
-    if handled and sender.coordinator is not None:
-        chat_signals.mark_read(event)  # they see it was read (a setting turns this off)
+    return Route(event, handler, sender)
+
+
+def handle_event(event: dict) -> bool:
+    found = route(event)
+    if found is None:
+        return False
+    handled = found.run()
+    found.finish(handled)
     return handled

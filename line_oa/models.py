@@ -127,6 +127,17 @@ class WebhookEvent(models.Model):
     error = models.TextField(_("ข้อผิดพลาด"), blank=True)
     claimed_at = models.DateTimeField(_("เริ่มประมวลผลเมื่อ"), null=True, blank=True)
     processed_at = models.DateTimeField(_("ประมวลผลเมื่อ"), null=True, blank=True)
+    # The answer is decided with the event: stored (and the row marked done) in the same transaction
+    # as the workflow change, sent after it commits. A retried event never answers again.
+    answer = models.JSONField(_("คำตอบ"), null=True, blank=True, help_text=_("ข้อความที่ตอบกลับเหตุการณ์นี้"))
+    answered_via = models.CharField(
+        _("ตอบกลับทาง"),
+        max_length=10,
+        blank=True,
+        db_default="",  # rows inserted by raw SQL (line_oa/webhook.py's store) and by older nodes mid-deploy
+        choices=[("reply", _("reply token")), ("push", _("push ผ่านคิวส่ง"))],
+        help_text=_("ว่างเปล่าแต่มีคำตอบ: ผู้ประมวลผลหยุดทำงานก่อนส่งคำตอบ (ไม่ส่งซ้ำ)"),
+    )
 
     class Meta:
         ordering = ("-received_at", "-id")

@@ -2,8 +2,9 @@
 
 Called inside the workflow's transaction, so the message exists if and only if
 the decision that caused it was committed. The task is queued on commit by
-name (no import of the tasks module, which sits above this one); if the broker
-is down the row stays pending and the periodic sweep sends it later.
+name (no import of the tasks module, which sits above this one) by the process's
+publisher thread (bkk1555/publisher.py), so a slow or frozen broker never holds the
+request; if the broker is down the row stays pending and the periodic sweep sends it later.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from agencies.models import Agency
+from bkk1555 import publisher
 from bkk1555.bulk import insert_rows
 from complaints.models import Assignment
 
@@ -41,7 +43,7 @@ def enqueue_send(message_id: int) -> None:
             if task is not None:
                 task.apply(args=[message_id])
             return
-        app.send_task(SEND_TASK, args=[message_id], queue="line")
+        publisher.later(SEND_TASK, [message_id], "line")  # off the request path: never waits on the broker
     except Exception:  # noqa: BLE001 - broker down: the sweep re-sends pending rows
         log.warning("Could not queue outbox message %s; the sweep will send it", message_id, exc_info=True)
 
@@ -51,7 +53,7 @@ BATCH = 20
 
 
 def enqueue_send_many(message_ids: list[int]) -> None:
-    """Queue a burst (the reminder sweep's) as one task per 20 rows over one broker connection.
+    """Queue a burst (the reminder sweep's) as one task per 20 rows (published together by the thread).
 
     Publishing costs about a millisecond a message, so 5,000 single tasks would keep the
     sweep's caller busy for seconds; 250 batch tasks spread over the workers just as well."""
@@ -63,13 +65,8 @@ def enqueue_send_many(message_ids: list[int]) -> None:
         for pk in message_ids:
             enqueue_send(pk)
         return
-    try:
-        with app.producer_or_acquire() as producer:
-            for start in range(0, len(message_ids), BATCH):
-                ids = message_ids[start : start + BATCH]
-                app.send_task(SEND_BATCH_TASK, args=[ids], queue="line", producer=producer)
-    except Exception:  # noqa: BLE001 - broker down: the sweep re-sends pending rows
-        log.warning("Could not queue %s outbox messages; the sweep will send them", len(message_ids), exc_info=True)
+    for start in range(0, len(message_ids), BATCH):
+        publisher.later(SEND_BATCH_TASK, [message_ids[start : start + BATCH]], "line")
 
 
 def _recipients(to: list[str]) -> list[str]:

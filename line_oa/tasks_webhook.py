@@ -3,8 +3,11 @@
 `process_events` takes the event ids of one webhook request and handles them in
 order (a photo sent right after a postback follows it). Each event is claimed
 with a conditional update (pending → processing), so a redelivered or doubly
-queued event is processed once. Failures are recorded on the row (status
-failed, error text) for supervisors, who can re-process it in the admin.
+queued event is processed once. A retryable failure (LINE 429/5xx or unreachable,
+a database deadlock, serialization failure or lost connection) puts the event back
+to pending and re-queues it with a backoff, up to WEBHOOK_MAX_ATTEMPTS
+(line_oa/retrying.py); other failures, and the last attempt, are recorded on the row
+(status failed, error text) for supervisors, who can re-process it in the admin.
 A periodic sweep re-queues events left pending (e.g. the broker was down).
 """
 
@@ -16,13 +19,14 @@ import logging
 import os
 import threading
 import time
-import traceback
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import retrying
 from .models import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -118,29 +122,61 @@ def claim(event_id: str) -> WebhookEvent | None:
     return WebhookEvent.objects.get(webhook_event_id=event_id)
 
 
+class _LostClaim(Exception):
+    """Another worker took the event over (our lease ran out): our decision is rolled back."""
+
+
+def _ours(row: WebhookEvent):
+    # Only while our claim holds: a worker whose lease ran out must not overwrite the one that took over.
+    return WebhookEvent.objects.filter(pk=row.pk, claimed_at=row.claimed_at)
+
+
 @shared_task(name="line_oa.tasks_webhook.process_event", ignore_result=True)
 def process_event(event_id: str) -> str:
+    """Process one stored event: the workflow change, the answer and "done" are one transaction.
+
+    The answer is sent after the commit (reply token, else an outbox push). If the worker dies
+    after the commit the event is done and is never processed or answered again; before it,
+    nothing of it happened and the event is taken over after the lease."""
     from . import handlers
+    from .conversation import replies
 
     row = claim(event_id)
     if row is None:
         return "skipped"
+    found = None
     try:
-        handled = handlers.handle_event(row.payload)
+        found = handlers.route(row.payload)
+        with transaction.atomic():
+            with replies.collecting(row.payload) as answer:
+                handled = found.run() if found is not None else False
+            status = S.DONE if handled else S.IGNORED
+            done = _ours(row).update(
+                status=status, error="", processed_at=timezone.now(), answer=answer.messages or None
+            )
+            if not done:
+                raise _LostClaim
+    except _LostClaim:
+        log.warning("LINE event %s was taken over by another worker; our attempt is undone", event_id)
+        return "skipped"
     except Exception as exc:  # noqa: BLE001 - recorded on the row, shown in the admin
-        log.exception("LINE event %s (%s) failed", row.webhook_event_id, row.event_type)
-        # Only while our claim holds: a worker whose lease ran out must not overwrite the one that took over.
-        WebhookEvent.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
-            status=S.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}\n\n{traceback.format_exc()}"[-8000:],
-            processed_at=timezone.now(),
-        )
-        return "failed"
-    status = S.DONE if handled else S.IGNORED
-    WebhookEvent.objects.filter(pk=row.pk, claimed_at=row.claimed_at).update(
-        status=status, error="", processed_at=timezone.now()
-    )
+        return retrying.failed(row, exc, _ours(row), requeue=_requeue)
+    try:
+        replies.deliver(answer, record=lambda via: WebhookEvent.objects.filter(pk=row.pk).update(answered_via=via))
+    except Exception:  # noqa: BLE001 - the decision stands; the admin shows an answer with no "answered via"
+        log.exception("The answer to LINE event %s could not be sent", event_id)
+    if found is not None:
+        found.finish(handled)
     return status
+
+
+def _requeue(event_id: str, countdown: float) -> None:
+    if process_events.app.conf.task_always_eager:
+        return  # tests: the sweep (or the test) processes it again
+    try:
+        process_events.apply_async(args=[[event_id]], countdown=countdown, exchange="", routing_key="default")
+    except Exception:  # noqa: BLE001 - broker down: the sweep re-queues pending rows
+        log.warning("Could not re-queue webhook event %s; the sweep will", event_id, exc_info=True)
 
 
 @shared_task(name="line_oa.tasks_webhook.process_events", ignore_result=True)
@@ -170,7 +206,9 @@ def sweep_pending_events() -> int:
     """Re-queue events still pending a while after they arrived (broker was down) or
     claimed by a worker that died (lease expired)."""
     now = timezone.now()
-    stale = Q(status=S.PENDING, received_at__lt=now - PENDING_GRACE) | Q(
+    # A row put back for a retry waits for its own delayed task (backoff below the grace) first.
+    waited = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - PENDING_GRACE)
+    stale = Q(waited, status=S.PENDING, received_at__lt=now - PENDING_GRACE) | Q(
         status=S.PROCESSING, claimed_at__lt=now - PROCESSING_LEASE
     )
     ids = list(

@@ -13,6 +13,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from bkk1555 import publisher
 from complaints import notify
 from complaints.models import Complaint
 
@@ -37,7 +38,7 @@ def enqueue_send(notice_id: int) -> None:
             if task is not None:
                 task.apply(args=[notice_id])
             return
-        app.send_task(SEND_TASK, args=[notice_id], queue="default")
+        publisher.later(SEND_TASK, [notice_id], "default")  # off the request path (bkk1555/publisher.py)
     except Exception:  # noqa: BLE001 - broker down: the sweep re-sends pending rows
         log.warning("Could not queue notice %s; the sweep will send it", notice_id, exc_info=True)
 

@@ -2,11 +2,21 @@
 
 Replies use the event's reply token (free); when that fails (token expired, LINE 5xx) the
 same messages go out as an outbox push with purpose CONFIRMATION.
+
+While a stored webhook event is processed (``line_oa.tasks_webhook``), ``send`` only collects
+the answer: the task stores it on the event in the same transaction as the workflow change
+and sends it with ``deliver`` after the commit, so a retried event never answers twice.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import transaction
 
 from bkk1555.thaidate import thai_datetime
 
@@ -17,20 +27,79 @@ from ..outbox import enqueue
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Answer:
+    """What one event answers: batches of up to 5 messages (LINE's limit per request)."""
+
+    reply_token: str = ""
+    chat_id: str = ""
+    agency: object = None
+    batches: list[list[dict]] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[dict]:
+        return [m for batch in self.batches for m in batch]
+
+
+_collecting: contextvars.ContextVar[Answer | None] = contextvars.ContextVar("line_answer", default=None)
+
+
+@contextmanager
+def collecting(event: dict) -> Iterator[Answer]:
+    """Within this block ``send`` adds to the returned Answer instead of calling LINE."""
+    answer = Answer(reply_token=event.get("replyToken") or "")
+    token = _collecting.set(answer)
+    try:
+        yield answer
+    finally:
+        _collecting.reset(token)
+
+
 def send(event: dict, sender, out: list[dict] | None) -> None:
     """Reply with the token; if that fails, push the same messages through the outbox."""
     if not out:
         return
-    out = out[:5]
-    token = event.get("replyToken")
-    if token:
+    answer = _collecting.get()
+    if answer is None:
+        answer = Answer(reply_token=event.get("replyToken") or "")
+        answer.chat_id, answer.agency, answer.batches = sender.chat_id, sender.agency, [out[:5]]
+        deliver(answer)
+        return
+    answer.chat_id, answer.agency = sender.chat_id, sender.agency
+    answer.batches.append(out[:5])
+
+
+def deliver(answer: Answer, record: Callable[[str], None] | None = None) -> str:
+    """Send the answer: the first batch with the reply token, anything else (or a refused
+    token) as outbox pushes. `record(via)` is called once it went out — for a push in the
+    same transaction as the outbox row. Returns "reply", "push" or "" (nowhere to send)."""
+    batches = [b for b in answer.batches if b]
+    if not batches:
+        return ""
+    if answer.reply_token:
         try:
-            client.reply(reply_token=token, messages=out)
-            return
+            client.reply(reply_token=answer.reply_token, messages=batches[0])
         except client.LineError as exc:
             log.warning("LINE reply failed (%s); falling back to a push", exc)
-    if sender.chat_id:
-        enqueue(to=[sender.chat_id], messages=out, purpose=OutboxMessage.Purpose.CONFIRMATION, agency=sender.agency)
+        else:
+            if batches[1:]:
+                _push(answer, batches[1:], record, "reply")
+            elif record is not None:
+                record("reply")
+            return "reply"
+    if not answer.chat_id:
+        return ""
+    return _push(answer, batches, record, "push")
+
+
+def _push(answer: Answer, batches: list[list[dict]], record, via: str) -> str:
+    with transaction.atomic():
+        for batch in batches:
+            enqueue(to=[answer.chat_id], messages=batch, purpose=OutboxMessage.Purpose.CONFIRMATION,
+                    agency=answer.agency)  # fmt: skip
+        if record is not None:
+            record(via)
+    return via
 
 
 def t(body: str, quick: list[dict] | None = None) -> list[dict]:

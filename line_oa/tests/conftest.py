@@ -69,6 +69,21 @@ def send(post_webhook, line_stub, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def store(post_webhook, monkeypatch, django_capture_on_commit_callbacks):
+    """Store events through the real webhook without processing them (no task published)."""
+
+    from line_oa import tasks_webhook
+
+    def go(event) -> str:
+        with monkeypatch.context() as m, django_capture_on_commit_callbacks(execute=True):
+            m.setattr(tasks_webhook, "publish", lambda ids: None)
+            assert post_webhook(ev.callback(event)).status_code == 200
+        return event["webhookEventId"]
+
+    return go
+
+
+@pytest.fixture
 def dispatched(line_stub, officer, coordinator, best_category, django_capture_on_commit_callbacks):
     complaint = make_complaint(category=best_category, district=coordinator.agency.district)
     workflow.add_note(complaint=complaint, by=officer, text="x")  # any history

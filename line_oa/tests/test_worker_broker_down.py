@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from bkk1555 import publisher
 from bkk1555.celery import app
 from complaints import workflow
 from line_oa import delivery
@@ -22,6 +23,7 @@ def dead_broker():
     app._pool = None
     app.amqp._producer_pool = None
     yield
+    assert publisher.publisher.wait_idle(20)  # the publisher thread is done with the dead broker
     app.conf.broker_url = saved
     app._pool = None
     app.amqp._producer_pool = None

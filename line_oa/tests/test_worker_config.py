@@ -45,3 +45,27 @@ def test_every_scheduled_and_routed_task_is_registered():
 @pytest.mark.redis
 def test_with_redis_the_visibility_timeout_outlasts_the_longest_task():
     assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit
+
+
+def test_the_worker_keeps_reconnecting_to_the_broker_for_ever():
+    assert app.conf.broker_connection_retry is True and app.conf.broker_connection_retry_on_startup is True
+    assert app.conf.broker_connection_max_retries is None
+
+
+def test_a_channel_of_a_closed_broker_connection_fails_with_a_connection_error():
+    """Issue 15: kombu 5.7 raised AttributeError when a channel of the dead Sentinel master's closed
+    connection restored or acknowledged messages; Celery called it unrecoverable and the worker exited.
+    A connection error is what Celery logs and survives."""
+    from types import SimpleNamespace
+
+    import redis
+    from kombu.transport import redis as transport
+
+    from bkk1555.celery import _survive_failover
+
+    _survive_failover()
+    channel = transport.Channel.__new__(transport.Channel)
+    channel.connection = SimpleNamespace(client=None)  # what Connection.close() leaves behind
+    with pytest.raises(redis.exceptions.ConnectionError) as caught:
+        channel._connparams()
+    assert isinstance(caught.value, transport.Transport.connection_errors)

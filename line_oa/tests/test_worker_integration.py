@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bkk1555 import publisher
 from bkk1555.celery import app
 from complaints import reminders, workflow
 from complaints.models import Reminder
@@ -265,6 +266,7 @@ def test_a_dispatch_while_redis_is_down_succeeds_and_the_sweep_delivers_later(
     message = dispatch(agency, officer, best_category)
     assert time.monotonic() - started < 10  # the officer is not kept waiting long
     assert status_of(message) == S.PENDING
+    assert publisher.publisher.wait_idle(20)  # its publish failed in the background
     _use_broker(broker)  # Redis is back
     workers()
     settings.OUTBOX_PENDING_GRACE_SECONDS = 0
