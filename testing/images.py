@@ -8,7 +8,9 @@ from PIL import Image, ImageDraw
 def jpeg_bytes(size=(64, 48), color=(200, 30, 30), seed: int = 0) -> bytes:
     image = Image.new("RGB", size, color)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((seed % size[0], 5, size[0] // 2 + seed % 7, size[1] - 5), fill=(10, 10 + seed % 200, 250))
+    right = size[0] // 2 + seed % 7
+    left = min(seed % size[0], right)  # large seeds (PostgreSQL's ids) must still draw a box
+    draw.rectangle((left, 5, right, size[1] - 5), fill=(10, 10 + seed % 200, 250))
     buf = io.BytesIO()
     image.save(buf, "JPEG")
     return buf.getvalue()

@@ -30,7 +30,7 @@ def data_words() -> set[str]:
 def _admin_pages(user):
     """Every admin page this user may open: index, each model's list, add form, one change form,
     and the console's own pages (home, queues, dispatch, review, inbox, privacy)."""
-    from complaints.models import Complaint
+    from complaints.models import Assignment, Complaint
     from line_oa.models import InboxMessage
 
     request = RequestFactory().get("/admin/")
@@ -50,7 +50,8 @@ def _admin_pages(user):
         waiting = Complaint.objects.filter(status=Complaint.Status.NEW).order_by("pk").first()
         if waiting:
             urls.append(reverse("admin:complaints_complaint_dispatch") + f"?ids={waiting.pk}")
-        review = Complaint.objects.filter(assignments__status="resolved").order_by("pk").first()
+        # The review page is an assignment's (the queue is a proxy of Assignment).
+        review = Assignment.objects.filter(status="resolved").order_by("pk").first()
         if review:
             try:
                 urls.append(reverse("admin:complaints_reviewqueue_review", args=[review.pk]))
