@@ -72,7 +72,7 @@ class QueueFilter(admin.SimpleListFilter):
         queue = queues.QUEUES.get(self.value() or "")
         if queue is None:
             return queryset
-        return queryset.filter(pk__in=queue.complaints(timezone.now()).values("pk"))
+        return queryset.filter(queue.complaint_q(timezone.now()))
 
 
 class AgencyFilter(admin.SimpleListFilter):

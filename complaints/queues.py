@@ -47,11 +47,13 @@ class Queue:
             qs = qs.annotate(**self.annotate())
         return qs
 
-    def complaints(self, now: dt.datetime) -> QuerySet:
-        """The queue as complaints (the console list's filter)."""
+    def complaint_q(self, now: dt.datetime) -> Q:
+        """The queue as a condition on complaints (the console list's filter). Directly on the
+        complaint, not `id IN (…)`: PostgreSQL would walk the whole list's order to find the few
+        rows of a short queue (1.2 s at a million complaints for an empty one)."""
         if self.model is Complaint:
-            return Complaint.objects.filter(self.where(now))
-        return Complaint.objects.filter(Exists(Assignment.objects.filter(self.where(now), complaint=OuterRef("pk"))))
+            return self.where(now)
+        return Q(Exists(Assignment.objects.filter(self.where(now), complaint=OuterRef("pk"))))
 
 
 def _flagged():
