@@ -78,7 +78,9 @@ class Agency(models.Model):
         help_text=_("เฉพาะสำนักงานเขต"),
     )
     hotline = models.CharField(_("สายด่วน"), max_length=30, blank=True)
-    handles = models.TextField(_("ภารกิจที่รับผิดชอบ"), blank=True)
+    # The duties in both languages (the reference data has both); readers see theirs (bkk1555.localized).
+    handles_th = models.TextField(_("ภารกิจที่รับผิดชอบ (ไทย)"), blank=True)
+    handles_en = models.TextField(_("ภารกิจที่รับผิดชอบ (อังกฤษ)"), blank=True)
     line_group_id = models.CharField(_("รหัสกลุ่ม LINE ที่ผูกไว้"), max_length=64, null=True, blank=True, unique=True)
     line_group_name = models.CharField(_("ชื่อกลุ่ม LINE"), max_length=200, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
