@@ -113,3 +113,28 @@ def test_a_report_page_switches_language_like_the_console(client, executive):
     assert switched.status_code == 302 and switched["Location"] == "/reports/?month=2026-10"
     english = client.get("/reports/").content.decode()
     assert "Monthly overview" in english and 'value="th"' in english
+
+
+@pytest.mark.django_db
+def test_the_console_names_categories_and_agencies_in_the_readers_language(
+    client, officer, best_category, district_office
+):
+    from complaints import workflow
+    from testing.factories import make_complaint
+
+    best_category.name_en = "Damaged or missing drain cover"
+    best_category.save(update_fields=["name_en"])
+    district_office.name_en = "Phra Nakhon District Office"
+    district_office.save(update_fields=["name_en"])
+    case = make_complaint(category=best_category, district=district_office.district)
+    workflow.dispatch(complaint=case, agencies=[district_office], by=officer)
+    client.force_login(officer)
+    case_page = f"/admin/complaints/complaint/{case.pk}/change/"
+    thai = client.get(case_page).content.decode()
+    assert best_category.name_th in thai and district_office.name_th in thai
+    _in_english(client)
+    english = client.get(case_page).content.decode()
+    assert "Damaged or missing drain cover" in english and "Phra Nakhon District Office" in english
+    # (The Thai name stays in the timeline's notes: history is written once, in Thai.)
+    listing = client.get("/admin/complaints/complaint/").content.decode()
+    assert "Damaged or missing drain cover" in listing
