@@ -51,7 +51,7 @@ class AgencyAdmin(admin.ModelAdmin):
     readonly_fields = ("line_group_id", "line_group_name")
     fieldsets = (
         (None, {"fields": ("code", "kind", "name_th", "name_en", "abbr_th", "district", "is_active")}),
-        (_("การติดต่อ"), {"fields": ("hotline", "handles")}),
+        (_("การติดต่อ"), {"fields": ("hotline", "handles_th", "handles_en")}),
         (_("กลุ่ม LINE ที่ผูกไว้ (ผูกด้วยรหัสเชื่อมโยง)"), {"fields": ("line_group_id", "line_group_name")}),
     )
 

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bkk1555.localized import localized, localized_name
+
 
 class Zone(models.Model):
     """One of BMA's six district groups (กลุ่มเขต)."""
@@ -16,7 +18,7 @@ class Zone(models.Model):
         verbose_name_plural = _("กลุ่มเขต")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized_name(self)
 
 
 class District(models.Model):
@@ -35,7 +37,7 @@ class District(models.Model):
         verbose_name_plural = _("เขต")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized_name(self)
 
 
 class Subdistrict(models.Model):
@@ -53,7 +55,7 @@ class Subdistrict(models.Model):
         verbose_name_plural = _("แขวง")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized_name(self)
 
 
 class Agency(models.Model):
@@ -78,7 +80,9 @@ class Agency(models.Model):
         help_text=_("เฉพาะสำนักงานเขต"),
     )
     hotline = models.CharField(_("สายด่วน"), max_length=30, blank=True)
-    handles = models.TextField(_("ภารกิจที่รับผิดชอบ"), blank=True)
+    # The duties in both languages (the reference data has both); readers see theirs (bkk1555.localized).
+    handles_th = models.TextField(_("ภารกิจที่รับผิดชอบ (ไทย)"), blank=True)
+    handles_en = models.TextField(_("ภารกิจที่รับผิดชอบ (อังกฤษ)"), blank=True)
     line_group_id = models.CharField(_("รหัสกลุ่ม LINE ที่ผูกไว้"), max_length=64, null=True, blank=True, unique=True)
     line_group_name = models.CharField(_("ชื่อกลุ่ม LINE"), max_length=200, blank=True)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
@@ -89,7 +93,12 @@ class Agency(models.Model):
         verbose_name_plural = _("หน่วยงาน")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized_name(self)
+
+    @property
+    def short_name(self) -> str:
+        """The abbreviation in Thai (สนข.พระนคร), the full English name in English (there is no English abbreviation)."""
+        return localized(self.abbr_th or self.name_th, self.name_en)
 
 
 class CoordinatorQuerySet(models.QuerySet):

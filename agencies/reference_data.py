@@ -65,6 +65,9 @@ def load_geography() -> None:
 
 @transaction.atomic
 def load_agencies() -> None:
+    departments = rows("bma_departments.csv")
+    # The "DO" row stands for the 50 district offices: its duties are each office's.
+    office = next(row for row in departments if row["code"] == "DO")
     for district in District.objects.all():
         bare = district.name_th.removeprefix("เขต")
         Agency.objects.update_or_create(
@@ -75,9 +78,11 @@ def load_agencies() -> None:
                 "name_en": f"{district.name_en} District Office",
                 "abbr_th": f"สนข.{bare}",
                 "district": district,
+                "handles_th": office["handles_th"],
+                "handles_en": office["handles"],
             },
         )
-    for row in rows("bma_departments.csv"):
+    for row in departments:
         if row["code"] == "DO":
             continue  # stands for the 50 district offices above
         kind = (
@@ -94,7 +99,8 @@ def load_agencies() -> None:
                 "name_th": row["name_th"],
                 "name_en": row["name_en"],
                 "abbr_th": row["abbr_th"],
-                "handles": row["handles"],
+                "handles_th": row["handles_th"],
+                "handles_en": row["handles"],
                 "hotline": row["hotline"],
             },
         )

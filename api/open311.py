@@ -179,6 +179,8 @@ def _service_request(row: dict, live: list[dict], photo: str | None) -> dict:
         "lat": float(row["lat"]) if row["lat"] is not None else None,
         "long": float(row["lng"]) if row["lng"] is not None else None,
         "media_url": _media_url(photo),
+        # No public case page here: GeoReport v2 has no field for one (media_url is a photo), and
+        # its token is the complainant's secret while Open311 answers anyone. /api/v1 gives it.
     }
 
 

@@ -53,7 +53,8 @@ class AgencySerializer(serializers.ModelSerializer):
             "abbr_th",
             "district",
             "hotline",
-            "handles",
+            "handles_th",
+            "handles_en",
             "line_group_name",
             "is_active",
         ]

@@ -136,6 +136,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     zone = serializers.CharField(source="district.zone.code", read_only=True, default=None, allow_null=True)
     complainant_name = serializers.SerializerMethodField()
     complainant_phone = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True, read_only=True)
     outcome = serializers.ChoiceField(choices=rules.Outcome.choices, allow_blank=True, read_only=True)
 
@@ -160,6 +161,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "lng",
             "complainant_name",
             "complainant_phone",
+            "public_url",
             "received_at",
             "closed_at",
             "outcome",
@@ -183,6 +185,19 @@ class ComplaintSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_complainant_phone(self, obj: Complaint) -> str:
         return obj.complainant_phone if self._sees_pii() else mask_phone(obj.complainant_phone)
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text=_(
+                "ที่อยู่หน้าติดตามเรื่องสาธารณะที่แจ้งผู้ร้อง (/c/<reference>/<token>/) รหัสในลิงก์เป็นความลับของผู้ร้อง "
+                "จึงแสดงเฉพาะผู้เรียกที่มีสิทธิ์ดูข้อมูลผู้ร้อง (complaints.view_complainant_pii) ผู้อื่นได้ค่า null "
+                "และเป็น null เมื่อยกเลิกลิงก์แล้ว"
+            ),
+        )
+    )
+    def get_public_url(self, obj: Complaint) -> str | None:
+        return (obj.public_url or None) if self._sees_pii() else None
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):

@@ -86,8 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            # One date format for people on every page, without a {% load %} to forget.
-            "builtins": ["bkk1555.templatetags.thaidates"],
+            # One date format and names in the reader's language on every page, without a {% load %} to forget.
+            "builtins": ["bkk1555.templatetags.thaidates", "bkk1555.templatetags.localized"],
         },
     },
 ]

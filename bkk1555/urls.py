@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from complaints import media
 
 from . import console, metrics, views
 
-admin.site.site_header = "ศูนย์รับแจ้งทุกข์ 1555 — ระบบส่งต่อเรื่อง"
-admin.site.site_title = "bkk1555"
-admin.site.index_title = "คอนโซลส่งต่อเรื่อง"
+admin.site.site_header = _("ศูนย์รับแจ้งทุกข์ 1555 — ระบบส่งต่อเรื่อง")
+admin.site.site_title = _("ศูนย์รับแจ้งทุกข์ 1555")
+admin.site.index_title = _("คอนโซลส่งต่อเรื่อง")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -267,4 +267,4 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("หน่วยงาน"))
     def agency(self, obj):
-        return obj.assignment.agency.name_th if obj.assignment_id else _("ศูนย์รับแจ้งทุกข์ 1555 (รอส่งต่อ)")
+        return str(obj.assignment.agency) if obj.assignment_id else _("ศูนย์รับแจ้งทุกข์ 1555 (รอส่งต่อ)")

@@ -107,10 +107,7 @@ class ComplaintColumnsMixin:
         return format_html_join(
             mark_safe("<br>"),
             '<span class="{}">{}: {}</span>',
-            (
-                (STATE_CLASS.get(a.status, ""), a.agency.abbr_th or a.agency.name_th, a.get_status_display())
-                for a in rows
-            ),
+            ((STATE_CLASS.get(a.status, ""), a.agency.short_name, a.get_status_display()) for a in rows),
         )
 
     @admin.display(description=_("อายุเรื่อง"), ordering="received_at")

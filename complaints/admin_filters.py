@@ -80,9 +80,7 @@ class AgencyFilter(admin.SimpleListFilter):
     parameter_name = "agency"
 
     def lookups(self, request, model_admin):
-        return [
-            (str(a.pk), a.abbr_th or a.name_th) for a in Agency.objects.filter(is_active=True).order_by("kind", "code")
-        ]
+        return [(str(a.pk), a.short_name) for a in Agency.objects.filter(is_active=True).order_by("kind", "code")]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -97,7 +95,7 @@ class ZoneFilter(admin.SimpleListFilter):
     parameter_name = "zone"
 
     def lookups(self, request, model_admin):
-        return [(str(z.pk), z.name_th) for z in Zone.objects.all()]
+        return [(str(z.pk), str(z)) for z in Zone.objects.all()]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

@@ -60,9 +60,7 @@ class QueueAgencyFilter(admin.SimpleListFilter):
     parameter_name = "agency"
 
     def lookups(self, request, model_admin):
-        return [
-            (str(a.pk), a.abbr_th or a.name_th) for a in Agency.objects.filter(is_active=True).order_by("kind", "code")
-        ]
+        return [(str(a.pk), a.short_name) for a in Agency.objects.filter(is_active=True).order_by("kind", "code")]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -186,11 +184,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("หน่วยงาน"))
     def agency_name(self, obj):
-        return obj.agency.abbr_th or obj.agency.name_th
+        return obj.agency.short_name
 
     @admin.display(description=gettext_lazy("ประเภท"))
     def category(self, obj):
-        return obj.complaint.category.name_th
+        return str(obj.complaint.category)
 
     @admin.display(description=gettext_lazy("ส่งต่อถึงรายงานผล"))
     def dispatch_to_result(self, obj):
@@ -276,7 +274,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("ตรวจสอบผล %(ref)s — %(agency)s")
-            % {"ref": assignment.complaint.reference, "agency": assignment.agency.name_th},
+            % {"ref": assignment.complaint.reference, "agency": str(assignment.agency)},
             "assignment": assignment,
             "complaint": assignment.complaint,
             "review": review,
@@ -289,7 +287,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def _decide(self, request, decision: str, assignment: Assignment, form) -> str:
         data = form.cleaned_data
-        names = {"ref": assignment.complaint.reference, "agency": assignment.agency.name_th}
+        names = {"ref": assignment.complaint.reference, "agency": str(assignment.agency)}
         if decision == "verify":
             workflow.accept(
                 assignment=assignment,

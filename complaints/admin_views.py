@@ -181,14 +181,14 @@ class ComplaintViewsMixin:
                 except WorkflowError as exc:
                     self.message_user(request, f"{complaint.reference}: {exc.message}", messages.ERROR)
                     continue
-                names = ", ".join(a.agency.name_th for a in created)
+                names = ", ".join(str(a.agency) for a in created)
                 self.message_user(
                     request,
                     _("ส่งต่อเรื่อง %(ref)s ให้ %(names)s แล้ว (%(channel)s)")
                     % {"ref": complaint.reference, "names": names, "channel": created[0].get_channel_display()},
                     messages.SUCCESS,
                 )
-                unreachable = [a.agency.name_th for a in created if not by_pk[a.agency_id].reachable]
+                unreachable = [str(a.agency) for a in created if not by_pk[a.agency_id].reachable]
                 if channel == Assignment.Channel.LINE and unreachable:
                     self.message_user(
                         request,
@@ -289,7 +289,7 @@ class ComplaintViewsMixin:
             else:
                 self.message_user(
                     request,
-                    _("บันทึกว่า %(agency)s รับเรื่องแล้ว") % {"agency": assignment.agency.name_th},
+                    _("บันทึกว่า %(agency)s รับเรื่องแล้ว") % {"agency": str(assignment.agency)},
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(self._case_url(assignment.complaint))
@@ -316,7 +316,7 @@ class ComplaintViewsMixin:
             else:
                 self.message_user(
                     request,
-                    _("ส่งต่อเรื่องใหม่ให้ %(agency)s แล้ว") % {"agency": new.agency.name_th},
+                    _("ส่งต่อเรื่องใหม่ให้ %(agency)s แล้ว") % {"agency": str(new.agency)},
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(self._case_url(assignment.complaint))

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Survey, SurveyResponse
 from .survey import SurveyError, send_survey
@@ -38,22 +40,22 @@ class SurveyAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="ส่งถึง", ordering="_asked")
+    @admin.display(description=_("ส่งถึง"), ordering="_asked")
     def asked(self, obj):
         return obj._asked
 
-    @admin.display(description="ตอบแล้ว", ordering="_answered")
+    @admin.display(description=_("ตอบแล้ว"), ordering="_answered")
     def answered(self, obj):
         return obj._answered
 
-    @admin.display(description="คะแนนเฉลี่ย", ordering="_avg")
+    @admin.display(description=_("คะแนนเฉลี่ย"), ordering="_avg")
     def average(self, obj):
         return f"{obj._avg:.2f}" if obj._avg is not None else "–"
 
     def has_send_permission(self, request):
         return request.user.has_perm("reports.send_survey")
 
-    @admin.action(description="ส่งแบบสอบถามให้ผู้ประสานงานทาง LINE", permissions=["send"])
+    @admin.action(description=_("ส่งแบบสอบถามให้ผู้ประสานงานทาง LINE"), permissions=["send"])
     def send_over_line(self, request, queryset):
         for survey in queryset:
             try:
@@ -61,4 +63,5 @@ class SurveyAdmin(admin.ModelAdmin):
             except SurveyError as exc:
                 self.message_user(request, f"{survey}: {exc.message}", messages.WARNING)
             else:
-                self.message_user(request, f"{survey}: ส่งถึงผู้ประสานงาน {n} คนแล้ว", messages.SUCCESS)
+                text = gettext("%(survey)s: ส่งถึงผู้ประสานงาน %(n)s คนแล้ว") % {"survey": survey, "n": n}
+                self.message_user(request, text, messages.SUCCESS)

@@ -15,8 +15,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from audits.models import AuditDraw, FieldAudit
+from bkk1555.localized import localized
 from complaints import rules
 from complaints.models import Assignment, Complaint, TimelineEntry
 from complaints.photos import distance_metres
@@ -57,13 +60,13 @@ def _key_of(by: str, complaint_agency: dict, complaint_category: dict, cid: int)
 def _agencies(ids) -> dict[int, str]:
     """The agency of each case: its first live assignment's (one query for the whole set)."""
     agency_of: dict[int, str] = {}
-    for cid, name in (
+    for cid, name_th, name_en in (
         Assignment.objects.filter(complaint_id__in=ids)
         .filter(rules.live_q())
         .order_by("complaint_id", "-dispatched_at")
-        .values_list("complaint_id", "agency__name_th")
+        .values_list("complaint_id", "agency__name_th", "agency__name_en")
     ):
-        agency_of[cid] = name  # ordered newest first per case, so the first dispatched wins last
+        agency_of[cid] = localized(name_th, name_en)  # ordered newest first per case, so the first dispatched wins last
     return agency_of
 
 
@@ -83,7 +86,12 @@ def figures(month: dt.date, by: str = "agency") -> dict:
     received_rows = list(received.values_list("pk", "no_contact"))
     ids = {pk for pk, _ in received_rows} | {d["complaint_id"] for d in draws} | {cid for cid, _ in confirmations}
     agency_of = _agencies(ids)
-    category_of = dict(Complaint.objects.filter(pk__in=ids).values_list("pk", "category__name_th"))
+    category_of = {
+        pk: localized(th, en)
+        for pk, th, en in Complaint.objects.filter(pk__in=ids).values_list(
+            "pk", "category__name_th", "category__name_en"
+        )
+    }
     out: dict = defaultdict(lambda: defaultdict(int))
 
     # informed of the outcome within 15 days of receipt (of complainants who can be reached)
@@ -123,9 +131,10 @@ def figures(month: dt.date, by: str = "agency") -> dict:
 
     # field audits of closures in the month
     for audit in FieldAudit.objects.filter(closed_at__gte=start, closed_at__lt=end).values(
-        "complaint_id", "status", "agency__name_th"
+        "complaint_id", "status", "agency__name_th", "agency__name_en"
     ):
-        key = audit["agency__name_th"] if by == "agency" else _key_of(by, agency_of, category_of, audit["complaint_id"])
+        agency = localized(audit["agency__name_th"], audit["agency__name_en"])
+        key = agency if by == "agency" else _key_of(by, agency_of, category_of, audit["complaint_id"])
         if audit["status"] in (FieldAudit.Status.CONFIRMED, FieldAudit.Status.FALSE_CLOSURE):
             out[key]["audited"] += 1
             out[key]["false_closures"] += audit["status"] == FieldAudit.Status.FALSE_CLOSURE
@@ -185,25 +194,26 @@ def _dec(x: float) -> Decimal:
 
 
 COLUMNS = [
-    Column("reachable", "ผู้ร้องที่ติดต่อได้", "int"),
-    Column("informed_15d_pct", "แจ้งผลภายใน 15 วัน (%)", "pct", "higher"),
-    Column("fixed_closures", "ปิดเรื่องว่าแก้ไขแล้ว", "int"),
-    Column("confirm_fixed", "ผู้ร้องยืนยันแก้ไขแล้ว", "int"),
-    Column("confirm_not_fixed", "ผู้ร้องแจ้งยังไม่แก้ไข", "int"),
-    Column("not_fixed_pct", "อัตรายังไม่แก้ไข (%)", "pct", "lower"),
-    Column("reopened_30d_pct", "เปิดใหม่ภายใน 30 วัน (%)", "pct", "lower"),
-    Column("recurred_90d_pct", "เกิดซ้ำภายใน 90 วัน 50 ม. (%)", "pct", "lower"),
-    Column("audited", "ตรวจภาคสนามแล้ว", "int"),
-    Column("false_closure_pct", "ปิดเรื่องไม่จริง (%)", "pct", "lower"),
-    Column("false_closure_ci", "ช่วงความเชื่อมั่น 95 % (Wilson)", "text"),
+    Column("reachable", gettext_lazy("ผู้ร้องที่ติดต่อได้"), "int"),
+    Column("informed_15d_pct", gettext_lazy("แจ้งผลภายใน 15 วัน (%)"), "pct", "higher"),
+    Column("fixed_closures", gettext_lazy("ปิดเรื่องว่าแก้ไขแล้ว"), "int"),
+    Column("confirm_fixed", gettext_lazy("ผู้ร้องยืนยันแก้ไขแล้ว"), "int"),
+    Column("confirm_not_fixed", gettext_lazy("ผู้ร้องแจ้งยังไม่แก้ไข"), "int"),
+    Column("not_fixed_pct", gettext_lazy("อัตรายังไม่แก้ไข (%)"), "pct", "lower"),
+    Column("reopened_30d_pct", gettext_lazy("เปิดใหม่ภายใน 30 วัน (%)"), "pct", "lower"),
+    Column("recurred_90d_pct", gettext_lazy("เกิดซ้ำภายใน 90 วัน 50 ม. (%)"), "pct", "lower"),
+    Column("audited", gettext_lazy("ตรวจภาคสนามแล้ว"), "int"),
+    Column("false_closure_pct", gettext_lazy("ปิดเรื่องไม่จริง (%)"), "pct", "lower"),
+    Column("false_closure_ci", gettext_lazy("ช่วงความเชื่อมั่น 95 % (Wilson)"), "text"),
 ]
 
 
 def closing_table(month: dt.date, by: str = "agency") -> Table:
     data = figures(month, by)
     rows = [{"name": k, **v} for k, v in sorted(data.items(), key=lambda kv: str(kv[0]))]
-    title = {"agency": "ปิดวงจรกับผู้ร้อง รายหน่วยงาน", "category": "ปิดวงจรกับผู้ร้อง รายประเภท"}.get(by, "ปิดวงจรกับผู้ร้อง")
-    return Table(f"closing_{by}", title, [Column("name", "หน่วยงาน" if by == "agency" else "ประเภท"), *COLUMNS], rows)
+    title = {"agency": _("ปิดวงจรกับผู้ร้อง รายหน่วยงาน"), "category": _("ปิดวงจรกับผู้ร้อง รายประเภท")}.get(by, _("ปิดวงจรกับผู้ร้อง"))
+    name = Column("name", _("หน่วยงาน") if by == "agency" else pgettext("report column", "ประเภท"))
+    return Table(f"closing_{by}", title, [name, *COLUMNS], rows)
 
 
 def league_table(month: dt.date) -> Table:
@@ -217,15 +227,15 @@ def league_table(month: dt.date) -> Table:
         r["rank"] = i
     unranked = [{"name": k, "rank": None, **v} for k, v in data.items() if k not in {r["name"] for r in ranked}]
     columns = [
-        Column("rank", "อันดับ", "int"),
-        Column("name", "หน่วยงาน"),
-        Column("fixed_closures", "ปิดเรื่องว่าแก้ไขแล้ว", "int"),
-        Column("audited", "ตรวจภาคสนามแล้ว", "int"),
-        Column("false_closure_pct", "ปิดเรื่องไม่จริง (%)", "pct", "lower"),
-        Column("false_closure_ci", "ช่วงความเชื่อมั่น 95 % (Wilson)"),
+        Column("rank", _("อันดับ"), "int"),
+        Column("name", _("หน่วยงาน")),
+        Column("fixed_closures", _("ปิดเรื่องว่าแก้ไขแล้ว"), "int"),
+        Column("audited", _("ตรวจภาคสนามแล้ว"), "int"),
+        Column("false_closure_pct", _("ปิดเรื่องไม่จริง (%)"), "pct", "lower"),
+        Column("false_closure_ci", _("ช่วงความเชื่อมั่น 95 % (Wilson)")),
     ]
-    note = f"จัดอันดับเฉพาะหน่วยงานที่ปิดเรื่องว่าแก้ไขแล้วอย่างน้อย {n_min} เรื่องในเดือน"
-    return Table("closing_league", "ตารางอันดับการปิดเรื่องไม่จริง", columns, ranked + unranked, note=note)
+    note = _("จัดอันดับเฉพาะหน่วยงานที่ปิดเรื่องว่าแก้ไขแล้วอย่างน้อย %(n)s เรื่องในเดือน") % {"n": n_min}
+    return Table("closing_league", _("ตารางอันดับการปิดเรื่องไม่จริง"), columns, ranked + unranked, note=note)
 
 
 def notices_table(month: dt.date) -> Table:
@@ -246,10 +256,10 @@ def notices_table(month: dt.date) -> Table:
         r["channel"] = str(Notice.Channel(r["channel"]).label)
         r["baht"] = round((r.pop("satang") or 0) / 100, 2)
     columns = [
-        Column("channel", "ช่องทาง"),
-        Column("sent", "ส่งแล้ว", "int"),
-        Column("failed", "ส่งไม่สำเร็จ/ไม่ทราบผล", "int"),
-        Column("credits", "เครดิต SMS", "int"),
-        Column("baht", "ค่าใช้จ่าย (บาท)", "num"),
+        Column("channel", _("ช่องทาง")),
+        Column("sent", _("ส่งแล้ว"), "int"),
+        Column("failed", _("ส่งไม่สำเร็จ/ไม่ทราบผล"), "int"),
+        Column("credits", _("เครดิต SMS"), "int"),
+        Column("baht", _("ค่าใช้จ่าย (บาท)"), "num"),
     ]
-    return Table("closing_notices", "การแจ้งผู้ร้อง รายช่องทาง", columns, rows)
+    return Table("closing_notices", _("การแจ้งผู้ร้อง รายช่องทาง"), columns, rows)

@@ -1,4 +1,4 @@
-"""CSV and XLSX files of the report tables, with Thai headers."""
+"""CSV and XLSX files of the report tables, with the page's headers (Thai, or English when the reader chose it)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,6 +19,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, Promise):  # a translated label (gettext_lazy): its text now
+        value = str(value)
     # Free text (survey comments) must not become a live formula in Excel: quote it.
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
@@ -51,7 +54,7 @@ def xlsx_response(table: Table, filename: str, title: str) -> HttpResponse:
         ws.append([_cell(v) for v in row])
     for i, column in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = (
-            44 if column.key == "definition" else max(12, min(40, len(column.header) + 4))
+            44 if column.key == "definition" else max(12, min(40, len(str(column.header)) + 4))
         )
     ws.freeze_panes = "A3"
     out = io.BytesIO()

@@ -262,7 +262,9 @@ def slowest_open(agency_id: int, month: dt.date, now: dt.datetime, limit: int = 
         .values(
             "complaint__reference",
             "category__name_th",
+            "category__name_en",
             "district__name_th",
+            "district__name_en",
             "status",
             "dispatched_at",
             "is_best",
@@ -319,7 +321,9 @@ def planned_fixes(month: dt.date, now: dt.datetime, limit: int = 200) -> list[di
         .values(
             "complaint__reference",
             "category__name_th",
+            "category__name_en",
             "agency__name_th",
+            "agency__name_en",
             "is_best",
             "planned_for",
             "assignment__plan_reason",

@@ -7,11 +7,21 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from bkk1555.localized import localized
 
 from .metrics import METRICS
 
-# A trailing "(นาที)", "(%)" or "(นาที, เวลาจริง)": the unit, then whatever else the brackets say.
-_CELL_UNIT = re.compile(r"\s*\((?:นาที|%|ชม\.)(?:,\s*)?([^)]*)\)$")
+MINUTES = gettext_lazy("นาที")
+HOURS = gettext_lazy("ชม.")
+
+
+def _cell_unit() -> re.Pattern:
+    """A trailing "(นาที)", "(%)" or "(นาที, เวลาจริง)" — in the reader's language: the unit,
+    then whatever else the brackets say."""
+    units = "|".join(re.escape(u) for u in {"%", str(MINUTES), str(HOURS)})
+    return re.compile(rf"\s*\((?:{units})(?:,\s*)?([^)]*)\)$")
 
 
 @dataclass
@@ -29,11 +39,11 @@ class Column:
         ("45 นาที", "4.4 ชม.", "12.5%"), so the header names none; exports keep it (raw numbers)."""
         if self.kind not in ("min", "pct"):
             return self.header
-        m = _CELL_UNIT.search(self.header)
+        m = _cell_unit().search(str(self.header))
         if not m:
             return self.header
         rest = m.group(1).strip()
-        return self.header[: m.start()] + (f" ({rest})" if rest else "")
+        return str(self.header)[: m.start()] + (f" ({rest})" if rest else "")
 
 
 @dataclass
@@ -49,7 +59,7 @@ class Table:
         return [c for c in self.columns if not c.export_only]
 
     def header_row(self) -> list[str]:
-        return [c.header for c in self.columns]
+        return [str(c.header) for c in self.columns]
 
     def value_rows(self) -> list[list]:
         return [[row.get(c.key) for c in self.columns] for row in self.rows]
@@ -59,6 +69,12 @@ def metric_column(key: str) -> Column:
     m = METRICS[key]
     header = f"{m.label} ({m.unit})" if m.unit else (f"{m.label} (%)" if m.kind == "pct" else m.label)
     return Column(key, header, m.kind, m.better, m.definition)
+
+
+def names_of(model, ids) -> dict[int, str]:
+    """{pk: name in the reader's language} of these agencies or categories (one query)."""
+    rows = model.objects.filter(pk__in=ids).values_list("pk", "name_th", "name_en")
+    return {pk: localized(th, en) for pk, th, en in rows}
 
 
 def shift(first: dt.date, months: int) -> dt.date:

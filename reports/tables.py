@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, CharField, Count, Q, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from agencies.models import Agency, District, Zone
+from bkk1555.localized import localized, localized_name
 from bkk1555.thaidate import thai_date, thai_month
 from complaints.models import Assignment, Category, Complaint
 
@@ -19,7 +22,7 @@ from . import queries
 from .facts import month_range
 from .metrics import METRICS, OVERVIEW_KEYS
 from .models import AssignmentFact
-from .table_base import Column, Table, last_full_month, metric_column, shift  # noqa: F401 - the pages' names
+from .table_base import Column, Table, last_full_month, metric_column, names_of, shift  # noqa: F401 - the pages' names
 from .tables_more import (  # noqa: F401 - the pages and exports read every table from here
     planned_fixes_table,
     review_agency_table,
@@ -72,16 +75,16 @@ def overview_table(month: dt.date, now: dt.datetime, figures: dict | None = None
             }
         )
     columns = [
-        Column("metric", "ตัวชี้วัด"),
-        Column("unit", "หน่วย", export_only=True),
+        Column("metric", _("ตัวชี้วัด")),
+        Column("unit", _("หน่วย"), export_only=True),
         Column("value", thai_month(month.year, month.month), "row"),
         Column("prev", thai_month(prev.year, prev.month), "row"),
-        Column("prev_change", "เปลี่ยนแปลงจากเดือนก่อน (% หรือ จุด%)", "delta"),
+        Column("prev_change", _("เปลี่ยนแปลงจากเดือนก่อน (% หรือ จุด%)"), "delta"),
         Column("year", thai_month(last_year.year, last_year.month), "row"),
-        Column("year_change", "เปลี่ยนแปลงจากปีก่อน (% หรือ จุด%)", "delta"),
-        Column("definition", "นิยาม"),
+        Column("year_change", _("เปลี่ยนแปลงจากปีก่อน (% หรือ จุด%)"), "delta"),
+        Column("definition", _("นิยาม")),
     ]
-    return Table("overview", "ภาพรวมประจำเดือน", columns, rows)
+    return Table("overview", _("ภาพรวมประจำเดือน"), columns, rows)
 
 
 # --- grouped tables ------------------------------------------------------------------------
@@ -105,7 +108,7 @@ def agency_table(month: dt.date, now: dt.datetime, sort: str = "dispatched", des
     figures = queries.assignment_figures(
         AssignmentFact.objects.filter(month=month), "agency", now, photos=True, cache=(f"agency:{month:%Y%m}", [month])
     )
-    names = dict(Agency.objects.filter(pk__in=figures).values_list("pk", "name_th"))
+    names = names_of(Agency, figures)
     rows = [{"id": pk, "name": names.get(pk, str(pk)), **row} for pk, row in figures.items()]
     sort = sort if sort in AGENCY_SORTS else "dispatched"
 
@@ -115,8 +118,8 @@ def agency_table(month: dt.date, now: dt.datetime, sort: str = "dispatched", des
         return (value is None, value if not descending or value is None else _neg(value), row["name"])
 
     rows.sort(key=sort_key)
-    columns = [Column("name", "หน่วยงาน"), *(metric_column(k) for k in AGENCY_KEYS)]
-    return Table("agencies", "เปรียบเทียบหน่วยงาน", columns, rows)
+    columns = [Column("name", _("หน่วยงาน")), *(metric_column(k) for k in AGENCY_KEYS)]
+    return Table("agencies", _("เปรียบเทียบหน่วยงาน"), columns, rows)
 
 
 def _neg(value):
@@ -155,7 +158,7 @@ def category_table(month: dt.date, now: dt.datetime) -> Table:
     for pk, cat in cats.items():
         rows.append(
             {
-                "name": cat.name_th,
+                "name": localized_name(cat),
                 "best": "BEST" if cat.is_best else "",
                 "received": received.get(pk, 0),
                 **_zero(figures.get(pk)),
@@ -163,12 +166,12 @@ def category_table(month: dt.date, now: dt.datetime) -> Table:
         )
     rows.sort(key=lambda r: (-r["received"], r["name"]))
     columns = [
-        Column("name", "ประเภทเรื่อง"),
+        Column("name", _("ประเภทเรื่อง")),
         Column("best", "BEST"),
         metric_column("received"),
         *(metric_column(k) for k in GROUP_KEYS),
     ]
-    return Table("categories", "ตามประเภทเรื่อง", columns, rows)
+    return Table("categories", _("ตามประเภทเรื่อง"), columns, rows)
 
 
 def _zero(figures: dict | None) -> dict:
@@ -195,8 +198,8 @@ def district_table(month: dt.date, now: dt.datetime) -> Table:
         rows.append(
             {
                 "code": d.code,
-                "name": d.name_th,
-                "zone": d.zone.name_th,
+                "name": localized_name(d),
+                "zone": localized_name(d.zone),
                 "lat": float(d.lat),
                 "lng": float(d.lng),
                 "received": rec.get("received", 0),
@@ -205,16 +208,16 @@ def district_table(month: dt.date, now: dt.datetime) -> Table:
             }
         )
     columns = [
-        Column("code", "รหัสเขต"),
-        Column("name", "เขต"),
-        Column("zone", "กลุ่มเขต"),
+        Column("code", _("รหัสเขต")),
+        Column("name", _("เขต")),
+        Column("zone", _("กลุ่มเขต")),
         metric_column("received"),
         metric_column("best"),
         *(metric_column(k) for k in GROUP_KEYS),
     ]
     unknown = received.get(None, {}).get("received", 0)
-    note = f"เรื่องที่ไม่ระบุเขต {unknown:,} เรื่อง" if unknown else ""
-    return Table("districts", "ตามเขต", columns, rows, note=note)
+    note = _("เรื่องที่ไม่ระบุเขต %(n)s เรื่อง") % {"n": f"{unknown:,}"} if unknown else ""
+    return Table("districts", _("ตามเขต"), columns, rows, note=note)
 
 
 def zone_table(month: dt.date, now: dt.datetime) -> Table:
@@ -224,9 +227,9 @@ def zone_table(month: dt.date, now: dt.datetime) -> Table:
     received = _received_by(month, "district__zone")
     rows = []
     for z in Zone.objects.order_by("code"):
-        rows.append({"name": z.name_th, "received": received.get(z.pk, 0), **_zero(figures.get(z.pk))})
-    columns = [Column("name", "กลุ่มเขต"), metric_column("received"), *(metric_column(k) for k in GROUP_KEYS)]
-    return Table("zones", "ตามกลุ่มเขต", columns, rows)
+        rows.append({"name": localized_name(z), "received": received.get(z.pk, 0), **_zero(figures.get(z.pk))})
+    columns = [Column("name", _("กลุ่มเขต")), metric_column("received"), *(metric_column(k) for k in GROUP_KEYS)]
+    return Table("zones", _("ตามกลุ่มเขต"), columns, rows)
 
 
 CHANNEL_KEYS = [
@@ -256,10 +259,14 @@ def channel_table(month: dt.date, now: dt.datetime, best: bool | None = None) ->
         row = {"channel": value, "name": str(label), **_zero(figures.get(value))}
         row["best_share"] = queries._share(best_counts.get(value, 0), row["dispatched"])
         rows.append(row)
-    columns = [Column("name", "ช่องทางประสาน"), *(metric_column(k) for k in CHANNEL_KEYS)]
-    suffix = {None: "", True: " — เฉพาะ BEST", False: " — เฉพาะเรื่องทั่วไป"}[best]
+    columns = [Column("name", _("ช่องทางประสาน")), *(metric_column(k) for k in CHANNEL_KEYS)]
+    title = {
+        None: _("เปรียบเทียบช่องทางประสาน"),
+        True: _("เปรียบเทียบช่องทางประสาน — เฉพาะ BEST"),
+        False: _("เปรียบเทียบช่องทางประสาน — เฉพาะเรื่องทั่วไป"),
+    }[best]
     key = {None: "channels", True: "channels_best", False: "channels_normal"}[best]
-    return Table(key, f"เปรียบเทียบช่องทางประสาน{suffix}", columns, rows)
+    return Table(key, title, columns, rows)
 
 
 def line_vs_rest_table(month: dt.date, now: dt.datetime, by_channel: Table) -> Table:
@@ -271,7 +278,7 @@ def line_vs_rest_table(month: dt.date, now: dt.datetime, by_channel: Table) -> T
     )
     figures = queries.assignment_figures(qs, "route", now, cache=(f"route:{month:%Y%m}", [month]))
     rows = []
-    for route, label in (("line", "LINE"), ("other", "ช่องทางเดิม (วิทยุ โทรศัพท์ โทรสาร)")):
+    for route, label in (("line", "LINE"), ("other", _("ช่องทางเดิม (วิทยุ โทรศัพท์ โทรสาร)"))):
         parts = [r for r in by_channel.rows if (r["channel"] == "line") == (route == "line")]
         row = {"channel": route, "name": label, **_zero(figures.get(route))}
         photos = sum(r.get("photos", 0) for r in parts)
@@ -281,8 +288,8 @@ def line_vs_rest_table(month: dt.date, now: dt.datetime, by_channel: Table) -> T
         row["with_photo_pct"] = queries._share(with_photo, row["resolved"])
         row["photos_per_resolved"] = round(photos / row["resolved"], 2) if row["resolved"] else None
         rows.append(row)
-    columns = [Column("name", "ช่องทางประสาน"), *(metric_column(k) for k in CHANNEL_KEYS)]
-    return Table("line_vs_rest", "LINE เทียบกับช่องทางเดิมรวมกัน", columns, rows)
+    columns = [Column("name", _("ช่องทางประสาน")), *(metric_column(k) for k in CHANNEL_KEYS)]
+    return Table("line_vs_rest", _("LINE เทียบกับช่องทางเดิมรวมกัน"), columns, rows)
 
 
 def verdicts(line_vs_rest: Table) -> list[dict]:
@@ -293,18 +300,26 @@ def verdicts(line_vs_rest: Table) -> list[dict]:
         a, b = line.get(key), rest.get(key)
         m = METRICS[key]
         if a is None or b is None:
-            text = "ข้อมูลไม่พอเปรียบเทียบ"
+            text = _("ข้อมูลไม่พอเปรียบเทียบ")
             css = ""
         elif m.kind == "min":
             if a == b:
-                text, css = "เท่ากัน", ""
+                text, css = _("เท่ากัน"), ""
             elif a < b:
-                text, css = (f"LINE เร็วกว่า {b / a:,.1f} เท่า" if a else "LINE เร็วกว่า"), "good"
+                text = _("LINE เร็วกว่า %(x)s เท่า") % {"x": f"{b / a:,.1f}"} if a else _("LINE เร็วกว่า")
+                css = "good"
             else:
-                text, css = (f"LINE ช้ากว่า {a / b:,.1f} เท่า" if b else "LINE ช้ากว่า"), "bad"
+                text = _("LINE ช้ากว่า %(x)s เท่า") % {"x": f"{a / b:,.1f}"} if b else _("LINE ช้ากว่า")
+                css = "bad"
         else:
             diff = a - b
-            text = f"LINE {'สูงกว่า' if diff > 0 else 'ต่ำกว่า'} {abs(diff):,.1f} จุด" if diff else "เท่ากัน"
+            points = {"n": f"{abs(diff):,.1f}"}
+            if not diff:
+                text = _("เท่ากัน")
+            elif diff > 0:
+                text = _("LINE สูงกว่า %(n)s จุด") % points
+            else:
+                text = _("LINE ต่ำกว่า %(n)s จุด") % points
             css = "good" if diff > 0 else ("bad" if diff < 0 else "")
         out.append({"metric": m, "line": a, "rest": b, "text": text, "css": css})
     return out
@@ -336,8 +351,8 @@ def trend_table(month: dt.date, now: dt.datetime, agency_id: int | None = None) 
         row["received"] = received.get(m, {}).get("received", 0)
         rows.append(row)
     keys = [k for k in TREND_KEYS if not (agency_id and k == "received")]
-    columns = [Column("month", "เดือน"), *(metric_column(k) for k in keys)]
-    return Table("trends", "แนวโน้ม 12 เดือน", columns, rows)
+    columns = [Column("month", _("เดือน")), *(metric_column(k) for k in keys)]
+    return Table("trends", _("แนวโน้ม 12 เดือน"), columns, rows)
 
 
 def slowest_open_table(agency_id: int, month: dt.date, now: dt.datetime) -> Table:
@@ -348,24 +363,24 @@ def slowest_open_table(agency_id: int, month: dt.date, now: dt.datetime) -> Tabl
         rows.append(
             {
                 "reference": r["complaint__reference"],
-                "category": r["category__name_th"],
+                "category": localized(r["category__name_th"], r["category__name_en"]),
                 "best": "BEST" if r["is_best"] else "",
-                "district": r["district__name_th"] or "",
+                "district": localized(r["district__name_th"], r["district__name_en"]),
                 "status": str(labels.get(r["status"], r["status"])),
                 "dispatched": thai_date(r["dispatched_at"]),
                 "age": round(age_min, 1),
             }
         )
     columns = [
-        Column("reference", "เลขที่เรื่อง"),
-        Column("category", "ประเภท"),
+        Column("reference", _("เลขที่เรื่อง")),
+        Column("category", pgettext("report column", "ประเภท")),
         Column("best", "BEST"),
-        Column("district", "เขต"),
-        Column("status", "สถานะ"),
-        Column("dispatched", "ส่งต่อเมื่อ"),
-        Column("age", "อายุงาน (นาที, เวลาจริง)", "min", "down"),
+        Column("district", _("เขต")),
+        Column("status", _("สถานะ")),
+        Column("dispatched", _("ส่งต่อเมื่อ")),
+        Column("age", _("อายุงาน (นาที, เวลาจริง)"), "min", "down"),
     ]
-    return Table("agency_open", "งานค้างที่นานที่สุด", columns, rows)
+    return Table("agency_open", _("งานค้างที่นานที่สุด"), columns, rows)
 
 
 # --- survey -----------------------------------------------------------------------------------

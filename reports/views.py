@@ -11,6 +11,8 @@ from django.db.models import Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 
 from agencies.models import Agency
@@ -56,7 +58,7 @@ def month_choices(now: dt.datetime) -> list[tuple[str, str]]:
     m = current
     while m >= first and len(out) < 120:
         label = thai_month(m.year, m.month)
-        out.append((m.strftime("%Y-%m"), f"{label} (ยังไม่สิ้นเดือน)" if m == current else label))
+        out.append((m.strftime("%Y-%m"), _("%(month)s (ยังไม่สิ้นเดือน)") % {"month": label} if m == current else label))
         m = tables.shift(m, -1)
     return out
 
@@ -84,10 +86,10 @@ def _chart(kind: str, labels: list, datasets: list[dict], **options) -> dict:
     return {"type": kind, "labels": labels, "datasets": datasets, "options": options}
 
 
-MONTH_AXIS = "เดือนที่รับเรื่อง"
-SLA_AXIS = "ทันกำหนด (%)"
-MINUTES_AXIS = "รับเรื่อง มัธยฐาน (นาที)"
-HOURS_AXIS = "แก้ไขเสร็จ มัธยฐาน (ชั่วโมง)"
+MONTH_AXIS = gettext_lazy("เดือนที่รับเรื่อง")
+SLA_AXIS = gettext_lazy("ทันกำหนด (%)")
+MINUTES_AXIS = gettext_lazy("รับเรื่อง มัธยฐาน (นาที)")
+HOURS_AXIS = gettext_lazy("แก้ไขเสร็จ มัธยฐาน (ชั่วโมง)")
 
 
 def _kpis(keys: list[str], figures: dict, prev: dict) -> list[dict]:
@@ -107,7 +109,7 @@ def overview(request):
     figures = tables.overview_figures(month, now)
     table = tables.overview_table(month, now, figures)
     labels = [thai_month(m.year, m.month) for m in (last_year, prev, month)]
-    stages = [("ack_sla_pct", "รับเรื่อง"), ("safe_sla_pct", "ทำให้ปลอดภัย (BEST)"), ("res_sla_pct", "แก้ไขเสร็จ")]
+    stages = [("ack_sla_pct", _("รับเรื่อง")), ("safe_sla_pct", _("ทำให้ปลอดภัย (BEST)")), ("res_sla_pct", _("แก้ไขเสร็จ"))]
     sla_chart = _chart(
         "bar",
         [label for _, label in stages],
@@ -117,7 +119,7 @@ def overview(request):
         ],
         max=100,
         unit="%",
-        category_title="ขั้นงาน",
+        category_title=_("ขั้นงาน"),
         value_title=SLA_AXIS,
     )
     kpis = _kpis(["received", "best_share", "ack_sla_pct", "resolve_sla_p50", "overdue"], figures[month], figures[prev])
@@ -150,12 +152,12 @@ def agencies(request):
     chart = _chart(
         "bar",
         [r["name"] for r in top],
-        [{"label": METRICS["ack_sla_pct"].label + " (%)", "data": [r.get("ack_sla_pct") for r in top]}],
+        [{"label": f"{METRICS['ack_sla_pct'].label} (%)", "data": [r.get("ack_sla_pct") for r in top]}],
         indexAxis="y",
         max=100,
         unit="%",
-        category_title="หน่วยงาน (15 แห่งที่ส่งต่อมากที่สุด)",
-        value_title="รับเรื่องทันกำหนด (%)",
+        category_title=_("หน่วยงาน (15 แห่งที่ส่งต่อมากที่สุด)"),
+        value_title=_("รับเรื่องทันกำหนด (%)"),
     )
     return render(
         request,
@@ -208,8 +210,8 @@ def _trend_chart(trend: tables.Table) -> dict:
         "line",
         labels,
         [
-            {"label": METRICS["ack_sla_pct"].label + " (%)", "data": [r.get("ack_sla_pct") for r in trend.rows]},
-            {"label": METRICS["res_sla_pct"].label + " (%)", "data": [r.get("res_sla_pct") for r in trend.rows]},
+            {"label": f"{METRICS['ack_sla_pct'].label} (%)", "data": [r.get("ack_sla_pct") for r in trend.rows]},
+            {"label": f"{METRICS['res_sla_pct'].label} (%)", "data": [r.get("res_sla_pct") for r in trend.rows]},
         ],
         max=100,
         unit="%",
@@ -230,8 +232,8 @@ def categories(request):
         [r["name"] for r in top],
         [{"label": METRICS["received"].label, "data": [r["received"] for r in top]}],
         indexAxis="y",
-        category_title="ประเภทเรื่อง (10 อันดับแรก)",
-        value_title="จำนวนเรื่อง",
+        category_title=_("ประเภทเรื่อง (10 อันดับแรก)"),
+        value_title=_("จำนวนเรื่อง"),
     )
     return render(
         request,
@@ -280,20 +282,20 @@ def trends(request):
             {"label": METRICS["resolved"].label, "data": [r["resolved"] for r in table.rows]},
         ],
         category_title=MONTH_AXIS,
-        value_title="จำนวน (เรื่อง / การส่งต่อ)",
+        value_title=_("จำนวน (เรื่อง / การส่งต่อ)"),
     )
     speed = _chart(
         "line",
         labels,
         [
-            {"label": "รับเรื่อง มัธยฐาน (นาที, นาฬิกา SLA)", "data": [r.get("ack_sla_p50") for r in table.rows]},
+            {"label": _("รับเรื่อง มัธยฐาน (นาที, นาฬิกา SLA)"), "data": [r.get("ack_sla_p50") for r in table.rows]},
             {
-                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., นาฬิกา SLA)",
+                "label": _("แก้ไขเสร็จ มัธยฐาน (ชม., นาฬิกา SLA)"),
                 "data": [_hours(r.get("resolve_sla_p50")) for r in table.rows],
                 "yAxisID": "y2",
             },
             {
-                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)",
+                "label": _("แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)"),
                 "data": [_hours(r.get("resolve_p50")) for r in table.rows],
                 "yAxisID": "y2",
             },
@@ -337,14 +339,14 @@ def channels(request):
         "bar",
         labels,
         [
-            {"label": "รับเรื่อง มัธยฐาน (นาที, เวลาจริง)", "data": [r.get("ack_p50") for r in table.rows]},
+            {"label": _("รับเรื่อง มัธยฐาน (นาที, เวลาจริง)"), "data": [r.get("ack_p50") for r in table.rows]},
             {
-                "label": "แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)",
+                "label": _("แก้ไขเสร็จ มัธยฐาน (ชม., เวลาจริง)"),
                 "data": [_hours(r.get("resolve_p50")) for r in table.rows],
                 "yAxisID": "y2",
             },
         ],
-        category_title="ช่องทางประสาน",
+        category_title=_("ช่องทางประสาน"),
         value_title=MINUTES_AXIS,
         value2_title=HOURS_AXIS,
     )
@@ -410,7 +412,11 @@ def export(request, key: str, fmt: str):
     month = parse_month(request, now)
     facts.refresh_recent()
     table = EXPORTS[key](month, now, request)
-    title = f"{table.title} — {thai_month(month.year, month.month)} (สร้างเมื่อ {thai_datetime(now)})"
+    title = _("%(title)s — %(month)s (สร้างเมื่อ %(when)s)") % {
+        "title": table.title,
+        "month": thai_month(month.year, month.month),
+        "when": thai_datetime(now),
+    }
     filename = f"bkk1555-{key}-{month:%Y-%m}"
     if fmt == "csv":
         return exports.csv_response(table, filename, title)

@@ -4,6 +4,7 @@ closing the loop with the complainants (notices, confirmations, audits)."""
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from . import closing, facts, tables
 from .metrics import METRICS
@@ -49,11 +50,11 @@ def survey(request):
     chart = _chart(
         "line",
         [r["month"] for r in table.rows],
-        [{"label": METRICS["survey_avg"].label, "data": [r.get("survey_avg") for r in table.rows]}],
+        [{"label": str(METRICS["survey_avg"].label), "data": [r.get("survey_avg") for r in table.rows]}],
         min=1,
         max=5,
-        category_title="เดือนที่สำรวจ",
-        value_title="คะแนนเฉลี่ย (1–5)",
+        category_title=_("เดือนที่สำรวจ"),
+        value_title=_("คะแนนเฉลี่ย (1–5)"),
     )
     return render(
         request,

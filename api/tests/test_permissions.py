@@ -187,3 +187,36 @@ def test_supervisor_adds_a_coordinator_but_cannot_set_a_line_id(supervisor_api, 
     response = supervisor_api.post("/api/v1/coordinators/", body, format="json")
     assert response.status_code == 201
     assert response.json()["line_user_id"] is None
+
+
+# --- the public case page's address: the complainant's secret ----------------------
+
+
+def test_a_caller_who_sees_personal_data_gets_the_public_page_address(officer, case, settings):
+    settings.PUBLIC_BASE_URL = "https://1555.bangkok.go.th/"
+    assert case.public_token
+    expected = f"https://1555.bangkok.go.th/c/{case.reference}/{case.public_token}/"
+    for api in (client_for(officer), client_for(officer, token=False)):  # token and session users alike
+        assert api.get(f"/api/v1/complaints/{case.pk}/").json()["public_url"] == expected
+        assert api.get(LIST).json()["results"][0]["public_url"] == expected
+
+
+def test_without_the_pii_permission_the_public_page_address_is_null(db, case):
+    reader = make_user("dashboard")
+    reader.user_permissions.add(Permission.objects.get(codename="view_complaint"))
+    api = client_for(reader)
+    assert api.get(f"/api/v1/complaints/{case.pk}/").json()["public_url"] is None
+    assert api.get(LIST).json()["results"][0]["public_url"] is None
+    assert case.public_token.encode() not in api.get(LIST).content
+
+
+def test_a_revoked_public_page_has_no_address(officer_api, case):
+    case.public_token = ""
+    case.save(update_fields=["public_token"])
+    assert officer_api.get(f"/api/v1/complaints/{case.pk}/").json()["public_url"] is None
+
+
+def test_the_schema_documents_public_url_as_a_nullable_uri(anon, db):
+    spec = anon.get("/api/schema/", {"format": "json"}).json()
+    field = spec["components"]["schemas"]["Complaint"]["properties"]["public_url"]
+    assert field["format"] == "uri" and field["nullable"] is True and "view_complainant_pii" in field["description"]

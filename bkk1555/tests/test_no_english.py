@@ -12,8 +12,8 @@ from testing.visible_text import english_words, visible_text
 
 def data_words() -> set[str]:
     """Words of the data itself, not of the product: the English names of places, agencies and
-    categories (name_en, shown beside the Thai), the test users' names, and the agencies' duties
-    as the reference data has them (written in English: translating them is still to do)."""
+    categories (name_en, shown beside the Thai), the test users' names, and the English text of
+    the agencies' duties (handles_en, edited beside the Thai handles_th on the agency's form)."""
     import re
 
     from agencies.models import Agency, District, Subdistrict, Zone
@@ -22,7 +22,7 @@ def data_words() -> set[str]:
     texts = []
     for model in (Agency, District, Subdistrict, Zone, Category):
         texts += model.objects.values_list("name_en", flat=True)
-    texts += Agency.objects.values_list("handles", flat=True)
+    texts += Agency.objects.values_list("handles_en", flat=True)
     texts += ["Officer Supervisor Executive"]
     return {w.lower() for t in texts for w in re.findall(r"[A-Za-z]+", t or "")}
 

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, District, Subdistrict
+from bkk1555.localized import localized_name
 
 from .. import rules
 
@@ -85,14 +85,12 @@ class Category(models.Model):
         verbose_name_plural = _("ประเภทเรื่องและ SLA")
 
     def __str__(self) -> str:
-        return self.name_th
+        return localized_name(self)
 
     @property
     def advice(self) -> str:
         """The dispatch advice in the page's language (Thai; English in English mode, falling back to Thai)."""
-        if (get_language() or "").startswith("en"):
-            return self.advice_en or self.advice_th
-        return self.advice_th
+        return localized_name(self, "advice")
 
     @property
     def review_minutes(self) -> int:

@@ -1,9 +1,10 @@
-"""Formatting of report values for people: Thai units, a dash for "no data"."""
+"""Formatting of report values for people: units in the reader's language, a dash for "no data"."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -14,10 +15,10 @@ def minutes(value) -> str:
     if value is None:
         return DASH
     if value < 90:
-        return f"{value:,.0f} นาที"
+        return _("%(n)s นาที") % {"n": f"{value:,.0f}"}
     if value < 48 * 60:
-        return f"{value / 60:,.1f} ชม."
-    return f"{value / 1440:,.1f} วัน"
+        return _("%(n)s ชม.") % {"n": f"{value / 60:,.1f}"}
+    return _("%(n)s วัน") % {"n": f"{value / 1440:,.1f}"}
 
 
 def fmt(value, kind: str) -> str:
@@ -49,7 +50,7 @@ def cell(row: dict, column) -> str:
     if kind == "delta":
         if value is None:
             return DASH
-        unit = " จุด" if row.get("kind") == "pct" else "%"
+        unit = " " + _("จุด") if row.get("kind") == "pct" else "%"
         better = row.get("better")
         css = ""
         if better and value:
@@ -65,7 +66,7 @@ def change(metric, value, prev) -> str:
     if value is None or prev is None:
         return ""
     if metric.kind == "pct":
-        diff, unit = value - prev, " จุด"
+        diff, unit = value - prev, " " + _("จุด")
     elif prev:
         diff, unit = 100.0 * (value - prev) / prev, "%"
     else:
@@ -74,4 +75,5 @@ def change(metric, value, prev) -> str:
     if metric.better and diff:
         css = "good" if (diff > 0) == (metric.better == "up") else "bad"
     arrow = "▲" if diff > 0 else ("▼" if diff < 0 else "")
-    return format_html('<span class="delta {}">{} {}{} จากเดือนก่อน</span>', css, arrow, f"{diff:+,.1f}", unit)
+    text = _("%(change)s จากเดือนก่อน") % {"change": f"{diff:+,.1f}{unit}"}
+    return format_html('<span class="delta {}">{} {}</span>', css, arrow, text)

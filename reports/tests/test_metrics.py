@@ -201,7 +201,7 @@ def test_docs_carry_every_definition_shown_on_the_pages():
     from reports.metrics import METRICS
 
     text = (Path(settings.BASE_DIR) / "docs" / "metrics.md").read_text()
-    missing = [m.key for m in METRICS.values() if m.definition not in text or f"`{m.key}`" not in text]
+    missing = [m.key for m in METRICS.values() if str(m.definition) not in text or f"`{m.key}`" not in text]
     assert missing == []
 
 

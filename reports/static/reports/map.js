@@ -5,6 +5,9 @@
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") { return; }
   var points = JSON.parse(document.getElementById("map-data").textContent);
+  // Words in the reader's language come from the page (data-cases, data-attribution, data-locale).
+  var cases = el.dataset.cases || "";
+  var locale = el.dataset.locale || "th-TH";
   var byCode = {};
   var max = 1;
   points.forEach(function (p) { byCode[p.code] = p; if (p.received > max) { max = p.received; } });
@@ -13,7 +16,7 @@
   window.bkkMap = map;
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 18,
-    attribution: "&copy; ผู้ร่วมให้ข้อมูล <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
+    attribution: "&copy; " + (el.dataset.attribution || "") + " <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
   }).addTo(map);
   function shade(n) {
     var t = n / max;
@@ -30,7 +33,7 @@
         },
         onEachFeature: function (f, lyr) {
           var p = byCode[(f.properties.ADM2_PCODE || "").replace("TH", "")];
-          if (p) { lyr.bindTooltip(p.name + ": " + p.received.toLocaleString("th-TH") + " เรื่อง (BEST " + p.best + ")"); }
+          if (p) { lyr.bindTooltip(p.name + ": " + p.received.toLocaleString(locale) + " " + cases + " (BEST " + p.best + ")"); }
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
