@@ -28,7 +28,9 @@ from complaints.models import Complaint  # noqa: E402
 def sample(pages: int) -> list[Complaint]:
     top = Complaint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     step = max(top // pages, 1)
-    picked = list(Complaint.objects.filter(pk__in=range(1, top + 1, step)).only("pk", "reference", "public_token")[:pages])
+    picked = list(
+        Complaint.objects.filter(pk__in=range(1, top + 1, step)).only("pk", "reference", "public_token")[:pages]
+    )
     for c in picked:
         if not c.public_token:
             c.public_token = secrets.token_urlsafe(16)

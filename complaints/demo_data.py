@@ -49,6 +49,7 @@ DAYS = 90  # most cases are from the last three months (the live queues and the 
 YEAR_DAYS = 365  # and a thinner history back to a year, so the 12-month trends have no empty months
 HISTORY_SHARE = 0.3
 
+
 @dataclass
 class Speed:
     """Minutes from one stage to the next, as (median, spread factor)."""

@@ -72,6 +72,7 @@ from .sla import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class _Due:
     case: _Case

@@ -264,8 +264,13 @@ def get_content(message_id: str, *, max_bytes: int | None = None) -> bytes:
         if not 200 <= response.status <= 299:
             body = response.read(2000).decode("utf-8", "replace")
             retryable = response.status >= 500 or response.status == 429
-            raise LineError(f"LINE {response.status}: {body[:300]}", status=response.status, body=body,
-                            request_id=_header(response.headers, "x-line-request-id"), retryable=retryable)
+            raise LineError(
+                f"LINE {response.status}: {body[:300]}",
+                status=response.status,
+                body=body,
+                request_id=_header(response.headers, "x-line-request-id"),
+                retryable=retryable,
+            )
         declared = _header(response.headers, "content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise ContentTooLarge(f"LINE content {message_id} is {declared} bytes")

@@ -70,8 +70,16 @@ class PIIAccessAdmin(admin.ModelAdmin):
         writer.writerow(["at", "username", "action", "channel", "reference", "query", "ip_address", "path"])
         for a in queryset.iterator(chunk_size=2000):
             # Quote formula-like cells (CSV injection), as the reports' exports do.
-            row = [timezone.localtime(a.at).isoformat(), a.username, a.action, a.channel, a.reference, a.query,
-                   a.ip_address or "", a.path]
+            row = [
+                timezone.localtime(a.at).isoformat(),
+                a.username,
+                a.action,
+                a.channel,
+                a.reference,
+                a.query,
+                a.ip_address or "",
+                a.path,
+            ]
             writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row])
         return response
 
@@ -82,8 +90,12 @@ class PIIAccessAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             phone = form.cleaned_data["phone"]
             data = subject_data(phone)
-            record(request, action=PIIAccess.Action.EXPORT, channel=PIIAccess.Channel.ADMIN,
-                   query=f"subject {phone[:-4]}xxxx ({len(data['complaints'])})")
+            record(
+                request,
+                action=PIIAccess.Action.EXPORT,
+                channel=PIIAccess.Channel.ADMIN,
+                query=f"subject {phone[:-4]}xxxx ({len(data['complaints'])})",
+            )
             response = HttpResponse(
                 json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
             )

@@ -31,14 +31,17 @@ def subject_data(phone: str) -> dict:
     ids = [c.pk for c in complaints]
     timeline: dict[int, list] = {}
     for t in TimelineEntry.objects.filter(complaint_id__in=ids).order_by("created_at", "id"):
-        timeline.setdefault(t.complaint_id, []).append(
-            {"at": _iso(t.created_at), "kind": t.kind, "text": t.text}
-        )
+        timeline.setdefault(t.complaint_id, []).append({"at": _iso(t.created_at), "kind": t.kind, "text": t.text})
     photos: dict[int, list] = {}
     for p in Photo.objects.filter(complaint_id__in=ids).order_by("created_at", "id"):
         photos.setdefault(p.complaint_id, []).append(
-            {"stage": p.stage, "at": _iso(p.created_at), "sha256": p.sha256, "taken_at": _iso(p.taken_at),
-             "has_original": bool(p.image)}
+            {
+                "stage": p.stage,
+                "at": _iso(p.created_at),
+                "sha256": p.sha256,
+                "taken_at": _iso(p.taken_at),
+                "has_original": bool(p.image),
+            }
         )
     access = [
         {"at": _iso(a.at), "who": a.username, "action": a.action, "channel": a.channel, "reference": a.reference}

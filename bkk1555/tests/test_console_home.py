@@ -81,7 +81,9 @@ def test_flagged_results_are_marked_in_the_review_queue(officer, best_category, 
     case = make_complaint(category=best_category)
     [a] = workflow.dispatch(complaint=case, agencies=[district_office], by=officer)
     Assignment.objects.filter(pk=a.pk).update(status="resolved", resolved_at=timezone.now())
-    Photo.objects.create(complaint=case, assignment=a, stage="after", sha256="x", flags=["reused"], created_at=timezone.now())
+    Photo.objects.create(
+        complaint=case, assignment=a, stage="after", sha256="x", flags=["reused"], created_at=timezone.now()
+    )
     view = queues.read(queues.QUEUES["review"], timezone.now())
     assert view.count == 1 and view.items[0].flagged
 

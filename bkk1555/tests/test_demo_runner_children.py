@@ -26,7 +26,11 @@ time.sleep(60)
 def test_a_child_dies_when_the_runner_is_killed():
     base = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     runner = subprocess.Popen(
-        [sys.executable, "-c", RUNNER], stdout=subprocess.PIPE, text=True, cwd=base, env={**os.environ, "PYTHONPATH": base}
+        [sys.executable, "-c", RUNNER],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=base,
+        env={**os.environ, "PYTHONPATH": base},
     )
     child_pid = int(runner.stdout.readline())
     runner.send_signal(signal.SIGKILL)

@@ -69,8 +69,14 @@ def test_https_deployments_get_secure_defaults(tmp_path):
         "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
         " s.SECURE_PROXY_SSL_HEADER)"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=production_env(tmp_path), capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.split()[:4] == ["True", "True", "True", "31536000"], out.stderr
     assert "HTTP_X_FORWARDED_PROTO" in out.stdout
 

@@ -76,8 +76,10 @@ def test_the_topology_loses_and_doubles_nothing_under_faults(topo):
     # A backend flushes its table statistics at the end of a later transaction (at least a second
     # apart, or after ten idle seconds): keep asking, so a loaded machine still shows the reads.
     topology.wait_for(
-        lambda: topo.http("/api/v1/complaints/", headers={"Authorization": f"Token {storm.token}"})[0] == 200
-        and replica_reads() > before,
+        lambda: (
+            topo.http("/api/v1/complaints/", headers={"Authorization": f"Token {storm.token}"})[0] == 200
+            and replica_reads() > before
+        ),
         timeout=60,
         every=1.0,
         what="the API list read from the replica",

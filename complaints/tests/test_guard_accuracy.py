@@ -10,7 +10,14 @@ pytestmark = pytest.mark.django_db
 # Measured on 24 originals (192 queries): see docs/benchmarks.md for the full set's figures.
 RECALL_FLOOR = 0.95
 PRECISION_FLOOR = 0.97  # against unrelated photos of similar street scenes
-PER_KIND_FLOOR = {"resized": 1.0, "low_quality": 1.0, "line_chat": 1.0, "brighter": 0.95, "darker": 0.95, "cropped": 0.8}
+PER_KIND_FLOOR = {
+    "resized": 1.0,
+    "low_quality": 1.0,
+    "line_chat": 1.0,
+    "brighter": 0.95,
+    "darker": 0.95,
+    "cropped": 0.8,
+}
 
 
 def test_guard_finds_copies_and_leaves_unrelated_scenes_alone():

@@ -14,8 +14,12 @@ FULLWIDTH = "０１２３４５６７８９"
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 SEPARATORS = ["", " ", "-", "–", "—", "/", ".", "\u200b", "\u200c", "\u2060", "\ufeff", " - ", "\u00a0", "  ", "_", "·"]
 CONTEXT = ["ฝาท่อหาย", "ถนนทรุด", "แจ้งด่วน", "หน้าตลาด", "กรุณาติดต่อกลับ", "ที่", "ครับ", "ค่ะ", "ด้วย", "please", "call"]
-NAMES = [("นายสมชาย ใจดี", ["สมชาย", "ใจดี"]), ("นางสาวมาลี รักไทย", ["มาลี", "รักไทย"]),
-         ("Somchai Jaidee", ["somchai", "jaidee"]), ("คุณวิภา ศรีสุข", ["วิภา", "ศรีสุข"])]
+NAMES = [
+    ("นายสมชาย ใจดี", ["สมชาย", "ใจดี"]),
+    ("นางสาวมาลี รักไทย", ["มาลี", "รักไทย"]),
+    ("Somchai Jaidee", ["somchai", "jaidee"]),
+    ("คุณวิภา ศรีสุข", ["วิภา", "ศรีสุข"]),
+]
 
 
 def _digits(text: str) -> str:
@@ -56,15 +60,15 @@ def phone_numbers(draw) -> tuple[str, str]:
         body = body[1:] if "(0)" not in prefix else body[1:]
     if prefix == "(":
         body = body[:3] + ")" + draw(st.sampled_from([" ", ""])) + body[3:]
-    written = "".join(
-        draw(written_digits(ch)) if ch.isdigit() else ch for ch in re.findall(r"\d+|\D", prefix + body)
-    )
+    written = "".join(draw(written_digits(ch)) if ch.isdigit() else ch for ch in re.findall(r"\d+|\D", prefix + body))
     return written, national
 
 
 def _context(draw) -> tuple[str, str]:
-    return (" ".join(draw(st.lists(st.sampled_from(CONTEXT), max_size=4))),
-            " ".join(draw(st.lists(st.sampled_from(CONTEXT), max_size=4))))
+    return (
+        " ".join(draw(st.lists(st.sampled_from(CONTEXT), max_size=4))),
+        " ".join(draw(st.lists(st.sampled_from(CONTEXT), max_size=4))),
+    )
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,12 +110,36 @@ def test_no_complainant_name_token_survives(data):
 @st.composite
 def contacts(draw) -> tuple[str, str]:
     user = draw(st.from_regex(r"[a-z][a-z0-9_.]{3,10}[a-z0-9]", fullmatch=True))
-    form = draw(st.sampled_from([
-        "{u}@gmail.com", "{u}@gmail", "{u}@hotmail.co.th", "{u} @ gmail.com", "{u}@mail", "{u}(at)gmail(dot)com",
-        "{u} [at] yahoo [dot] com", "{u} แอท gmail ดอท com", "{u} at gmail dot com", "@{u}", "แอดไลน์ {u}",
-        "fb: {u}", "Facebook {u}", "IG: {u}", "line id: {u}", "Line ID {u}", "LINE:{u}", "line @{u}", "ไลน์ {u}",
-        "ไลน์ไอดี {u}", "ไอดีไลน์: {u}", "ID line {u}", "line id : @{u}", "ไลน์@{u}",
-    ]))
+    form = draw(
+        st.sampled_from(
+            [
+                "{u}@gmail.com",
+                "{u}@gmail",
+                "{u}@hotmail.co.th",
+                "{u} @ gmail.com",
+                "{u}@mail",
+                "{u}(at)gmail(dot)com",
+                "{u} [at] yahoo [dot] com",
+                "{u} แอท gmail ดอท com",
+                "{u} at gmail dot com",
+                "@{u}",
+                "แอดไลน์ {u}",
+                "fb: {u}",
+                "Facebook {u}",
+                "IG: {u}",
+                "line id: {u}",
+                "Line ID {u}",
+                "LINE:{u}",
+                "line @{u}",
+                "ไลน์ {u}",
+                "ไลน์ไอดี {u}",
+                "ไอดีไลน์: {u}",
+                "ID line {u}",
+                "line id : @{u}",
+                "ไลน์@{u}",
+            ]
+        )
+    )
     written = form.format(u=user)
     if draw(st.booleans()):
         written = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in written)  # full-width
@@ -147,10 +175,23 @@ def test_no_national_id_survives(data):
 @pytest.mark.parametrize(
     "text",
     [
-        "๐๘๑-๒๓๔-๕๖๗๘", "๐๘๑๒๓๔๕๖๗๘", "０８１２３４５６７８", "0 8 1 2 3 4 5 6 7 8", "081/234/5678", "(081) 234-5678",
-        "081–234–5678", "0\u200b8\u200b1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8", "+66(0)81-234-5678",
-        "+66 81 234 5678", "081.234.5678", "โทร 234-5678", "O81-234-5678", "o812345678", "081,234,5678",
-        "081-234-\n5678", "๐๘๑ ๒๓๔\n๕๖๗๘",
+        "๐๘๑-๒๓๔-๕๖๗๘",
+        "๐๘๑๒๓๔๕๖๗๘",
+        "０８１２３４５６７８",
+        "0 8 1 2 3 4 5 6 7 8",
+        "081/234/5678",
+        "(081) 234-5678",
+        "081–234–5678",
+        "0\u200b8\u200b1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8",
+        "+66(0)81-234-5678",
+        "+66 81 234 5678",
+        "081.234.5678",
+        "โทร 234-5678",
+        "O81-234-5678",
+        "o812345678",
+        "081,234,5678",
+        "081-234-\n5678",
+        "๐๘๑ ๒๓๔\n๕๖๗๘",
     ],
 )
 def test_every_reported_phone_form_is_masked(text):

@@ -100,7 +100,12 @@ def test_a_planned_fix_stays_open_and_wakes_everyone_when_its_date_passes(best_c
 
 @pytest.mark.parametrize(
     ("outcome", "status"),
-    [(Outcome.OUTSIDE, "closed"), (Outcome.NO_ACTION, "closed"), (Outcome.WITHDRAWN, "cancelled"), (Outcome.CANCELLED, "cancelled")],
+    [
+        (Outcome.OUTSIDE, "closed"),
+        (Outcome.NO_ACTION, "closed"),
+        (Outcome.WITHDRAWN, "cancelled"),
+        (Outcome.CANCELLED, "cancelled"),
+    ],
 )
 def test_ending_without_a_fix_records_one_outcome(normal_category, district_office, officer, outcome, status):
     complaint = make_complaint(category=normal_category, district=district_office.district)

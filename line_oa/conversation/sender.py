@@ -74,4 +74,3 @@ class Sender:
             # In a group, the member profile (get_profile 404s for members who are not friends).
             self._name = profiles.display_name_for(self.source)
         return self._name
-

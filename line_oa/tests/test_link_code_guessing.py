@@ -31,7 +31,11 @@ def test_many_accounts_cannot_guess_in_parallel(line_stub, send, new_coordinator
 
 
 def test_a_bound_coordinators_wrong_codes_count_and_stop_the_oracle(
-    line_stub, send, coordinator, new_coordinator, supervisor  # noqa: F811
+    line_stub,
+    send,
+    coordinator,
+    new_coordinator,
+    supervisor,  # noqa: F811
 ):
     from line_oa.linking import create_code
 

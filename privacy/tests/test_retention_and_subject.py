@@ -43,8 +43,11 @@ def old_closed_case(officer, district_office, normal_category):
 
 def _webhook(received_at, status="done"):
     return WebhookEvent.objects.create(
-        webhook_event_id=f"E{received_at.timestamp()}", event_type="message", payload={"x": 1},
-        received_at=received_at, status=status,
+        webhook_event_id=f"E{received_at.timestamp()}",
+        event_type="message",
+        payload={"x": 1},
+        received_at=received_at,
+        status=status,
     )
 
 

@@ -17,9 +17,7 @@ T0 = dt.datetime(2026, 11, 3, 22, 0, tzinfo=BANGKOK)
 def test_time_to_dispatch_of_a_month(best_category, district_office, officer):
     for minutes in (5, 8, 30):
         case = make_complaint(category=best_category, received_at=T0)
-        workflow.dispatch(
-            complaint=case, agencies=[district_office], by=officer, at=T0 + dt.timedelta(minutes=minutes)
-        )
+        workflow.dispatch(complaint=case, agencies=[district_office], by=officer, at=T0 + dt.timedelta(minutes=minutes))
     make_complaint(category=best_category, received_at=T0)  # still waiting
     best, other = dispatch_clock.time_to_dispatch(dt.date(2026, 11, 1))
     assert best["dispatched"] == 3 and best["waiting"] == 1
