@@ -113,16 +113,30 @@ class ComplaintViewsMixin:
                 )
         return super().changelist_view(request, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        """The case read once per request (change_view's panels and the admin's form share it)."""
+        cached = getattr(request, "_case_page_complaint", None)
+        if cached is not None and str(cached.pk) == str(object_id) and from_field is None:
+            return cached
+        return super().get_object(request, object_id, from_field)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and can_see_pii(request.user) and str(object_id).isdigit():
-            complaint = Complaint.objects.filter(pk=int(object_id)).only("id", "reference").first()
-            if complaint is not None:
-                record_pii(request, action="view", channel="admin", complaint=complaint)
-        extra = {"note_form": NoteForm(initial=request.session.pop("note_draft", None))}
+        complaint = None
         if object_id and str(object_id).isdigit():
-            live = self._live(request, int(object_id))
+            complaint = (
+                self.get_queryset(request)
+                .select_related("category", "district", "subdistrict")
+                .filter(pk=int(object_id))
+                .first()
+            )
+            request._case_page_complaint = complaint
+        if request.method == "GET" and can_see_pii(request.user) and complaint is not None:
+            record_pii(request, action="view", channel="admin", complaint=complaint)
+        extra = {"note_form": NoteForm(initial=request.session.pop("note_draft", None))}
+        if complaint is not None:
+            live = self._live(request, complaint.pk)
             statuses = {a.status for a in live["case_assignments"]}
-            case_status = Complaint.objects.filter(pk=int(object_id)).values_list("status", flat=True).first()
+            case_status = complaint.status
             ended = case_status in rules.ENDED_COMPLAINT
             # Only the actions the transition table allows in the case's state.
             extra.update(
@@ -134,9 +148,7 @@ class ComplaintViewsMixin:
                 can_cancel=self.has_cancel_permission(request) and not ended,
                 can_note=self.has_change_permission(request),
             )
-            complaint = Complaint.objects.filter(pk=int(object_id)).first()
-            if complaint is not None:
-                extra.update(self.public_link_context(request, complaint))
+            extra.update(self.public_link_context(request, complaint))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def live_view(self, request, pk):

@@ -42,3 +42,22 @@ def test_admin_index_is_english_with_the_language_cookie(client, officer):
     assert "เรื่องร้องทุกข์" not in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
     assert "เรื่องร้องทุกข์" in client.get("/admin/").content.decode()
+
+
+def test_the_committed_english_catalogue_is_complete_and_compiled():
+    """Every msgid translated, none fuzzy, and the committed .mo says what the .po says (a .po
+    that does not compile leaves an old .mo behind, and English pages quietly turn Thai)."""
+    from pathlib import Path
+
+    import polib
+    from django.conf import settings
+
+    po_path = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    mo = polib.mofile(str(po_path.with_suffix(".mo")))
+    assert po.untranslated_entries() == [] and po.fuzzy_entries() == []
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
+    stale = [
+        e.msgid for e in po.translated_entries() if compiled.get((e.msgctxt, e.msgid)) != (e.msgstr, e.msgstr_plural)
+    ]
+    assert stale == [], stale[:5]

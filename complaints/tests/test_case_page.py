@@ -127,3 +127,25 @@ def test_the_note_form_takes_a_photo_with_the_note(client, officer, best_categor
         {"text": "รูปจากผู้ร้อง", "stage": "before", "photo": SimpleUploadedFile("a.jpg", jpeg_bytes(seed=9))},
     )
     assert case.photos.count() == 1 and "รูปจากผู้ร้อง</textarea>" not in _page(client, case)
+
+
+def test_the_case_pages_query_count_does_not_grow_with_its_history(
+    client, supervisor, best_category, district_office, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(supervisor)
+    short = resolved_case(best_category, district_office, supervisor)
+    with CaptureQueriesContext(connection) as ctx:
+        _page(client, short)
+    baseline = len(ctx.captured_queries)
+
+    long = resolved_case(best_category, district_office, supervisor)
+    for i in range(4):  # more agencies, photos and timeline
+        workflow.dispatch(complaint=long, agencies=[AgencyFactory()], by=supervisor)
+        workflow.add_photo(complaint=long, content=jpeg_bytes(seed=900 + i), by=supervisor)
+        workflow.add_note(complaint=long, by=supervisor, text=f"โทรตามครั้งที่ {i}")
+    with django_assert_max_num_queries(baseline):
+        _page(client, long)
+    assert baseline <= 20
