@@ -32,6 +32,10 @@ class Publisher:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._flushing = 0
+        # One flush at a time in a process: the thread's and the one at exit (atexit) would
+        # otherwise declare the queues at once, and kombu's filesystem transport (the demo's
+        # broker) corrupts its exchange file when two of them create it together.
+        self._one_flush = threading.Lock()
         self.dropped = 0
 
     def later(self, name: str, args: list, queue: str) -> bool:
@@ -67,6 +71,7 @@ class Publisher:
 
         with self._lock:
             self._flushing += 1
+        self._one_flush.acquire()
         sent, items = 0, self._take()
         try:
             if items:
@@ -77,6 +82,7 @@ class Publisher:
         except Exception:  # noqa: BLE001 - broker down or frozen: the rows stay pending for the sweeps
             log.warning("Could not queue %s task(s); the sweeps will send their rows", len(items) - sent, exc_info=True)
         finally:
+            self._one_flush.release()
             with self._lock:
                 self._flushing -= 1
         return sent
