@@ -6,23 +6,12 @@ is refused in Thai. A screenshot is saved."""
 import pytest
 from playwright.sync_api import expect
 
-from agencies.models import District
 from testing.browser import NEEDS_CHROMIUM
-from testing.factories import DistrictFactory, SubdistrictFactory
 
+from .test_intake_map import pathum_wan  # noqa: F401 (the fixture)
 from .test_review_browser import _shot, tab  # noqa: F401 (the fixture)
 
 pytestmark = [*NEEDS_CHROMIUM, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def pathum_wan(db):
-    district = District.objects.filter(code="1007").first() or DistrictFactory(
-        code="1007", name_th="เขตปทุมวัน", lat="13.74420", lng="100.52310"
-    )
-    SubdistrictFactory(district=district, code="100701", name_th="รองเมือง")
-    SubdistrictFactory(district=district, code="100704", name_th="ลุมพินี")
-    return district
 
 
 def _click_at(page, lat: float, lng: float) -> None:
