@@ -23,7 +23,6 @@ from agencies.models import Coordinator
 
 from . import liff, richmenu
 from .fake_api import image_size, validate_other
-from .models import SimulatorMessage
 
 LIFF_PREFIX = "https://liff.line.me/"
 SESSION_KEY = "simulator_coordinator"
@@ -89,8 +88,9 @@ def image_view(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def _store(chat_id: str, kind: str, messages: list[dict]) -> None:
-    for m in messages:
-        SimulatorMessage.objects.create(chat_id=chat_id, direction="out", kind=kind, message=m)
+    from .simulator import _store as store  # the simulator's own (it imports this module)
+
+    store(chat_id, kind, messages)
 
 
 def remember(request: HttpRequest, coordinator: Coordinator | None) -> None:
@@ -177,10 +177,13 @@ def _richmenu(request: HttpRequest, path: str, rest: list[str]) -> HttpResponse 
         return _answer(200, {"richMenuId": menu_id})
     if request.method == "GET" and rest == ["list"]:
         return _answer(200, {"richmenus": [{"richMenuId": k, **v["definition"]} for k, v in menus.items()]})
-    if not rest or rest[0] not in menus:
-        return _answer(404, {"message": "Not found"}) if rest and rest != ["list"] else None
+    if not rest:
+        return None
+    if rest[0] not in menus:
+        return _answer(404, {"message": "Not found"})
     if request.method == "POST" and rest[1:] == ["content"]:
-        if image_size(request.body) != tuple(menus[rest[0]]["definition"]["size"].values()):
+        size = menus[rest[0]]["definition"]["size"]
+        if image_size(request.body) != (size["width"], size["height"]):
             return _answer(400, {"message": "The image size does not match the rich menu's size"})
         menus[rest[0]]["image"] = request.body
         cache.set(MENUS_KEY, menus, TIMEOUT)
