@@ -39,6 +39,7 @@ def scenarios() -> list[tuple[str, str]]:
         *((f"list: {q.key}", f"{LIST}?queue={q.key}") for q in queues.QUEUES.values()),
         ("case page", f"{LIST}{busy}/change/"),
         ("case page live refresh", f"{LIST}{busy}/live/"),
+        ("case correction form (?edit=1)", f"{LIST}{busy}/change/?edit=1"),
     ]
 
 

@@ -33,6 +33,7 @@ from .admin_map import IntakeMapMixin
 from .admin_public import PublicLinkMixin
 from .admin_review import OutcomeColumnsMixin  # also registers the review queue (รอตรวจสอบผล)
 from .admin_views import ComplaintViewsMixin
+from .case_page import CaseReadMixin
 from .errors import WorkflowError
 from .forms import ComplaintForm, DuplicateForm, ReasonForm
 from .models import Category, ClosureDay, Complaint, Reminder
@@ -43,6 +44,7 @@ class ComplaintAdmin(
     OutcomeColumnsMixin,
     ComplaintColumnsMixin,
     CasePageMixin,
+    CaseReadMixin,
     ComplaintViewsMixin,
     IntakeMapMixin,
     PublicLinkMixin,

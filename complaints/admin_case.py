@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bkk1555.thaidate import thai_datetime
 
 from . import workflow
-from .admin_review import OUTCOME_FIELDS
 from .pii import can_see_pii, mask_name, mask_phone
 
 
@@ -38,46 +35,19 @@ class CasePageMixin:
                 (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact", "complainant_line_user_id")}),
                 (_("รูปภาพ"), {"fields": ("photos",)}),
             ]
+        # The correction form (?edit=1): what an officer may correct. Everything else of the
+        # case (its work, photos, outcome) is on the read-only case page (case_page.py).
         return [
-            (
-                None,
-                {
-                    "fields": (
-                        "reference",
-                        "status",
-                        "is_best",
-                        "received_at_th",
-                        "created_by",
-                        "duplicate_of",
-                        "closed_at_th",
-                    )
-                },
-            ),
-            (_("เรื่องร้องทุกข์"), {"fields": (*self.DETAILS, "map_link")}),
-            (_("ผลการยุติเรื่องและการตรวจสอบผล"), {"fields": OUTCOME_FIELDS}),
+            (None, {"fields": ("reference", "status", "received_at_th")}),
+            (_("เรื่องร้องทุกข์"), {"fields": self.DETAILS}),
             (_("ข้อความเผยแพร่ (Open311)"), {"fields": ("public_description",)}),
             (_("ผู้ร้อง (ข้อมูลส่วนบุคคล)"), {"fields": (*person, "no_contact")}),
-            (_("รูปภาพ"), {"fields": ("photo_thumbnails",)}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (
-            "reference",
-            "status",
-            "is_best",
-            "category",
-            "received_at_th",
-            "created_by",
-            "duplicate_of",
-            "closed_at_th",
-            "map_link",
-            "photo_thumbnails",
-            "masked_name",
-            "masked_phone",
-            *OUTCOME_FIELDS,
-        )
+        return ("reference", "status", "category", "received_at_th", "masked_name", "masked_phone")
 
     def response_add(self, request, obj, post_url_continue=None):
         """Saved → the case's dispatch page (what the officer does next), not the list."""
@@ -106,10 +76,6 @@ class CasePageMixin:
     def received_at_th(self, obj):
         return thai_datetime(obj.received_at)
 
-    @admin.display(description=_("ปิดเรื่องเมื่อ"))
-    def closed_at_th(self, obj):
-        return thai_datetime(obj.closed_at) or "-"
-
     @admin.display(description=_("ชื่อผู้ร้อง"))
     def masked_name(self, obj):
         return mask_name(obj.complainant_name)
@@ -117,23 +83,6 @@ class CasePageMixin:
     @admin.display(description=_("โทรศัพท์ผู้ร้อง"))
     def masked_phone(self, obj):
         return mask_phone(obj.complainant_phone)
-
-    @admin.display(description=_("แผนที่"))
-    def map_link(self, obj):
-        if obj.lat is None or obj.lng is None:
-            return _("ไม่มีพิกัด")
-        return format_html(
-            '<a href="https://www.openstreetmap.org/?mlat={0}&amp;mlon={1}#map=18/{0}/{1}" target="_blank" rel="noopener">'
-            "OpenStreetMap</a> · "
-            '<a href="https://www.google.com/maps?q={0},{1}" target="_blank" rel="noopener">Google Maps</a> ({0}, {1})',
-            obj.lat,
-            obj.lng,
-        )
-
-    @admin.display(description=_("รูปภาพ"))
-    def photo_thumbnails(self, obj):
-        photos = obj.photos.select_related("assignment__agency")
-        return render_to_string("admin/complaints/photos.html", {"photos": photos})
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -341,21 +340,5 @@ class OutcomeColumnsMixin:
             '<span class="outcome outcome-{}">{}</span>{}', obj.outcome, obj.get_outcome_display(), planned
         )
 
-    @admin.display(description=gettext_lazy("ผลการยุติเรื่องและการตรวจสอบผล"))
-    def outcome_panel(self, obj):
-        rows = []
-        today = timezone.localdate()
-        for a in obj.assignments.select_related("agency").order_by("dispatched_at", "id"):
-            a.complaint = obj
-            rows.append(
-                {
-                    "assignment": a,
-                    "plan_late": a.planned_for is not None and a.planned_for < today and a.status in rules.OPEN,
-                    "reviewable": any(workflow.allowed(d, a) for d in DECISIONS),
-                }
-            )
-        return render_to_string("admin/complaints/review_case_panel.html", {"complaint": obj, "rows": rows})
 
-
-OUTCOME_FIELDS = ("outcome_panel",)
-__all__ = ["OUTCOME_FIELDS", "OutcomeColumnsMixin", "QueueCount", "ReviewQueueAdmin", "review_queue_count"]
+__all__ = ["OutcomeColumnsMixin", "QueueCount", "ReviewQueueAdmin", "review_queue_count"]

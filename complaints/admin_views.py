@@ -8,7 +8,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, Coordinator
 from privacy.access import record as record_pii
 
-from . import rules, workflow
+from . import workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
 from .models import Assignment, Complaint, TimelineEntry
@@ -121,35 +121,30 @@ class ComplaintViewsMixin:
         return super().get_object(request, object_id, from_field)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """GET: the read-only case page (case_page.py). `?edit=1` and POST: the admin's form,
+        to correct the case's details through workflow.edit_details."""
         complaint = None
         if object_id and str(object_id).isdigit():
             complaint = (
                 self.get_queryset(request)
-                .select_related("category", "district", "subdistrict")
+                .select_related("category", "district", "subdistrict", "created_by")
+                .annotate(duplicate_of_reference=F("duplicate_of__reference"))
                 .filter(pk=int(object_id))
                 .first()
             )
             request._case_page_complaint = complaint
         if request.method == "GET" and can_see_pii(request.user) and complaint is not None:
             record_pii(request, action="view", channel="admin", complaint=complaint)
-        extra = {"note_form": NoteForm(initial=request.session.pop("note_draft", None))}
-        if complaint is not None:
-            live = self._live(request, complaint.pk)
-            statuses = {a.status for a in live["case_assignments"]}
-            case_status = complaint.status
-            ended = case_status in rules.ENDED_COMPLAINT
-            # Only the actions the transition table allows in the case's state.
-            extra.update(
-                live,
-                can_dispatch=live["can_dispatch"] and not ended,
-                can_verify=self.has_verify_permission(request) and bool(statuses & set(rules.TRANSITIONS["verify"])),
-                can_reopen=self.has_reopen_permission(request)
-                and bool(statuses & set(rules.TRANSITIONS["reopen"]) or case_status == "closed"),
-                can_cancel=self.has_cancel_permission(request) and not ended,
-                can_note=self.has_change_permission(request),
-            )
-            extra.update(self.public_link_context(request, complaint))
+        if complaint is not None and request.method == "GET" and "edit" not in request.GET:
+            if not self.has_view_or_change_permission(request, complaint):
+                raise PermissionDenied
+            return self.case_page(request, complaint)
+        extra = {"case_url": self._case_url(complaint)} if complaint is not None else {}
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def response_post_save_change(self, request, obj):
+        """Saved corrections → back to the case page, not the list."""
+        return HttpResponseRedirect(self._case_url(obj))
 
     def live_view(self, request, pk):
         if not self.has_view_permission(request):

@@ -97,7 +97,7 @@ def test_an_officer_edits_the_public_description_on_the_case_page(client, office
     case, _ = leaky_case
     client.force_login(officer)
     url = reverse("admin:complaints_complaint_change", args=[case.pk])
-    page = client.get(url)
+    page = client.get(url + "?edit=1")  # the case page's "แก้ไขรายละเอียด"
     form = page.context["adminform"].form
     assert "public_description" in form.fields
     data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}

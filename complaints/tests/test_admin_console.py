@@ -258,7 +258,7 @@ def test_adding_a_complaint_with_a_khwaeng_of_another_district_is_refused(client
 
 def test_editing_descriptive_fields_keeps_the_workflow_status(client, officer, case):
     client.force_login(officer)
-    page = client.get(change_url(case))
+    page = client.get(change_url(case) + "?edit=1")  # the case page reads; its edit link opens the form
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
     data.update(
@@ -279,6 +279,7 @@ def test_editing_descriptive_fields_keeps_the_workflow_status(client, officer, c
     data.pop("subdistrict", None)
     response = client.post(change_url(case), data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == change_url(case)  # saved → back to the case page, not the list
     case.refresh_from_db()
     assert case.description == "ฝาท่อหาย 2 จุด"
     assert case.status == Complaint.Status.DISPATCHED
@@ -326,8 +327,9 @@ def test_executive_cannot_add_notes(client, executive, case):
 def test_assignments_and_timeline_are_read_only_on_the_case_page(client, supervisor, case):
     client.force_login(supervisor)
     page = client.get(change_url(case))
-    assert page.context["inline_admin_formsets"] == []  # assignments are shown, never a formset
+    assert "adminform" not in page.context  # the case page is read-only: no form, no formset
     assert 'id="case-live"' in page.content.decode()
+    assert client.get(change_url(case) + "?edit=1").context["inline_admin_formsets"] == []
     assert reverse("admin:index") + "complaints/timelineentry/" not in page.content.decode()
     assert Assignment.objects.get().status == "dispatched"
     assert Decimal(str(case.lat)) == Decimal("13.730000")

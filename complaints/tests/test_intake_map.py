@@ -59,7 +59,8 @@ def test_add_and_change_forms_carry_the_map(client, officer, pathum_wan, page):
     if page == "add":
         url = reverse("admin:complaints_complaint_add")
     else:
-        url = reverse("admin:complaints_complaint_change", args=[make_complaint(district=pathum_wan).pk])
+        # the correction form the case page's "แก้ไขรายละเอียด" opens
+        url = reverse("admin:complaints_complaint_change", args=[make_complaint(district=pathum_wan).pk]) + "?edit=1"
     html = client.get(url).content.decode()
     assert 'id="intake-map"' in html and "admin-console/intake-map.js" in html and "vendor/leaflet/leaflet.js" in html
     assert "unpkg.com" not in html and "cdn" not in html.lower()
