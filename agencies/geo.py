@@ -1,6 +1,7 @@
-"""Which Bangkok district a point lies in, from the district polygons in the reference data
-(agencies/reference/bkk_districts.geojson, 50 polygons): a bounding-box test, then ray
-casting. Pure Python and loaded once: no GIS library to install for 50 polygons."""
+"""Which Bangkok district and khwaeng a point lies in, from the polygons in the reference data
+(agencies/reference/bkk_districts.geojson, 50 polygons; bkk_subdistricts.geojson, 167 of the
+180 khwaeng): a bounding-box test, then ray casting. Pure Python and loaded once: no GIS
+library to install for a few hundred polygons."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-GEOJSON = Path(__file__).resolve().parent / "reference" / "bkk_districts.geojson"
+REFERENCE = Path(__file__).resolve().parent / "reference"
+GEOJSON = REFERENCE / "bkk_districts.geojson"
+KHWAENG_GEOJSON = REFERENCE / "bkk_subdistricts.geojson"
 
 Ring = list[tuple[float, float]]
 
@@ -68,6 +71,48 @@ def district_code_at(lat: float, lng: float) -> str | None:
                 return code
         if minx - margin <= x <= maxx + margin and miny - margin <= y <= maxy + margin:
             near.append((_edge_metres(x, y, rings[0]), code))
+    metres, code = min(near, default=(float("inf"), None))
+    return code if metres <= EDGE_TOLERANCE_M else None
+
+
+@lru_cache(maxsize=1)
+def _khwaeng() -> dict[str, list[tuple[str, tuple[float, float, float, float], list[Ring]]]]:
+    """Khwaeng polygons by district code. The layer (RTSD 2019) predates 13 khwaeng split off
+    since; in their districts a parent polygon still covers the children's ground."""
+    data = json.loads(KHWAENG_GEOJSON.read_text(encoding="utf-8"))
+    out: dict[str, list] = {}
+    for feature in data["features"]:
+        rings = [[(float(x), float(y)) for x, y in ring] for ring in feature["geometry"]["coordinates"]]
+        xs = [x for x, _ in rings[0]]
+        ys = [y for _, y in rings[0]]
+        props = feature["properties"]
+        out.setdefault(str(props["district_code"]), []).append(
+            (str(props["code"]), (min(xs), min(ys), max(xs), max(ys)), rings)
+        )
+    return out
+
+
+def khwaeng_codes_with_polygons() -> frozenset[str]:
+    return frozenset(code for rows in _khwaeng().values() for code, _, _ in rows)
+
+
+def subdistrict_code_at(lat: float, lng: float, district_code: str, all_codes: list[str]) -> str | None:
+    """The khwaeng (6-digit DOPA code) of `district_code` containing the point, when the layer
+    can say so for certain: None where the district has a khwaeng the layer does not draw
+    (`all_codes` are the district's khwaeng today; the point may be in a newer one) or where
+    the point is in none of the district's polygons (beyond the same edge tolerance as the
+    district rule)."""
+    rows = _khwaeng().get(str(district_code), [])
+    drawn = {code for code, _, _ in rows}
+    if not rows or any(code not in drawn for code in all_codes):
+        return None
+    x, y = float(lng), float(lat)
+    near: list[tuple[float, str]] = []
+    for code, (minx, miny, maxx, maxy), rings in rows:
+        if minx <= x <= maxx and miny <= y <= maxy and _inside(x, y, rings[0]):
+            if not any(_inside(x, y, hole) for hole in rings[1:]):
+                return code
+        near.append((_edge_metres(x, y, rings[0]), code))
     metres, code = min(near, default=(float("inf"), None))
     return code if metres <= EDGE_TOLERANCE_M else None
 

@@ -1,6 +1,7 @@
 """The intake map of the console's add and change forms: the district polygons it draws
-(offline: the same GeoJSON the server's point-in-polygon reads) and "which district is
-this point in", answered by `agencies.geo` exactly as `workflow.check_details` decides it."""
+(offline: the same GeoJSON the server's point-in-polygon reads) and "which district and
+khwaeng is this point in", answered by `agencies.geo` exactly as `workflow.check_details`
+decides and fills them."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class IntakeMapMixin:
         return _geojson_response(request)
 
     def locate_view(self, request):
-        """{district, subdistricts} of the point, or {outside: message} outside Bangkok."""
+        """{district, subdistrict, subdistricts} of the point, or {outside: message} outside Bangkok."""
         if not self._may_use_map(request):
             raise PermissionDenied
         try:
@@ -51,11 +52,18 @@ class IntakeMapMixin:
         district = District.objects.filter(code=code).first() if code else None
         if district is None:
             return JsonResponse({"outside": _("จุดนี้อยู่นอกเขตกรุงเทพมหานคร กรุณาเลือกจุดใหม่")})
-        khwaeng = Subdistrict.objects.filter(district=district).order_by("name_th").values_list("pk", "name_th")
+        khwaeng = list(
+            Subdistrict.objects.filter(district=district).order_by("name_th").values_list("pk", "code", "name_th")
+        )
+        found = geo.subdistrict_code_at(lat, lng, district.code, [code for _, code, _ in khwaeng])
+        here = next(({"id": pk, "text": name} for pk, code, name in khwaeng if code == found), None)
         return JsonResponse(
             {
                 "district": {"id": district.pk, "text": district.name_th},
-                "subdistricts": [{"id": pk, "text": name} for pk, name in khwaeng],
+                # None where the reference layer cannot tell (a khwaeng split off since 2019):
+                # the page offers the district's khwaeng to pick instead.
+                "subdistrict": here,
+                "subdistricts": [{"id": pk, "text": name} for pk, _, name in khwaeng],
             }
         )
 
@@ -71,7 +79,8 @@ class IntakeMapMixin:
             "labels": {
                 "outside": _("จุดนี้อยู่นอกเขตกรุงเทพมหานคร กรุณาเลือกจุดใหม่"),
                 "khwaeng": _("แขวงในเขตนี้ (คลิกเพื่อเลือก):"),
-                "hint": _("คลิกบนแผนที่หรือลากหมุดเพื่อระบุจุดเกิดเหตุ ระบบจะเติมพิกัดและเขตให้"),
+                "khwaeng_of": _("แขวง"),
+                "hint": _("คลิกบนแผนที่หรือลากหมุดเพื่อระบุจุดเกิดเหตุ ระบบจะเติมพิกัด เขตและแขวงให้"),
                 "offline": _("ไม่มีอินเทอร์เน็ต: แสดงเฉพาะขอบเขตเขต"),
             },
         }

@@ -148,7 +148,9 @@ def test_the_case_pages_query_count_does_not_grow_with_its_history(
         workflow.add_note(complaint=long, by=supervisor, text=f"โทรตามครั้งที่ {i}")
     with django_assert_max_num_queries(baseline):
         _page(client, long)
-    assert baseline <= 14  # session, user, permissions, the case + its assignments, timeline, photos, callers, notices, the PII log
+    assert (
+        baseline <= 14
+    )  # session, user, permissions, the case + its assignments, timeline, photos, callers, notices, the PII log
 
 
 # --- the read-only case page and its correction form ---------------------------------------
@@ -169,10 +171,10 @@ def test_the_case_page_reads_the_case_without_a_form_and_offers_the_correction_f
     client.force_login(officer)
     response = client.get(reverse("admin:complaints_complaint_change", args=[case.pk]))
     html = response.content.decode()
-    assert "adminform" not in response.context and "<textarea name=\"description\"" not in html
+    assert "adminform" not in response.context and '<textarea name="description"' not in html
     assert "ฝาท่อหาย &lt;b&gt;หน้าปากซอย&lt;/b&gt;" in html  # the caller's words, escaped
     assert "สมหญิง รักษ์ถนน" in html and "0812345678" in html  # an officer may read the caller
-    assert f'{reverse("admin:complaints_complaint_change", args=[case.pk])}?edit=1' in html
+    assert f"{reverse('admin:complaints_complaint_change', args=[case.pk])}?edit=1" in html
     data = response.context["map"]
     assert data["site"]["lat"] == 13.73 and data["site"]["lng"] == 100.54
     assert 'id="review-map-data"' in html and "vendor/leaflet/leaflet.js" in html

@@ -1,5 +1,6 @@
-"""The intake map's server side: the polygons it draws and "which district is this point in",
-the same answer the intake check gives (agencies/geo.py), for the add and the change form."""
+"""The intake map's server side: the polygons it draws and "which district and khwaeng is this
+point in", the same answer the intake check gives (agencies/geo.py), for the add and the
+change form."""
 
 import json
 
@@ -29,6 +30,8 @@ def test_locate_answers_the_district_and_its_khwaeng(client, officer, pathum_wan
     client.force_login(officer)
     answer = client.get(reverse(LOCATE), {"lat": "13.73", "lng": "100.54"}).json()
     assert answer["district"] == {"id": pathum_wan.pk, "text": "เขตปทุมวัน"}
+    lumphini = pathum_wan.subdistricts.get(code="100704")
+    assert answer["subdistrict"] == {"id": lumphini.pk, "text": "ลุมพินี"}  # Lumphini Park's corner
     assert [k["text"] for k in answer["subdistricts"]] == ["รองเมือง", "ลุมพินี"]
     assert geo.district_code_at(13.73, 100.54) == "1007"  # the intake check's own answer
 
@@ -68,3 +71,74 @@ def test_add_and_change_forms_carry_the_map(client, officer, pathum_wan, page):
     data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
     assert data["districts"][str(pathum_wan.pk)] == [13.7442, 100.5231]
     assert data["locate"] == reverse(LOCATE)
+
+
+# --- the khwaeng from the point ---------------------------------------------------------------
+
+
+def _codes(district: str) -> list[str]:
+    """The district's khwaeng today, from the same package load_reference reads."""
+    import geothai
+
+    return [s.code for s in geothai.subdistricts(district)]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "district", "khwaeng"),
+    [
+        (13.7307, 100.5418, "1007", "100704"),  # Lumphini Park → ลุมพินี, เขตปทุมวัน
+        (13.7460, 100.5340, "1007", "100703"),  # Siam → ปทุมวัน
+        (13.7563, 100.5018, "1001", "100107"),  # Democracy Monument → บวรนิเวศ, เขตพระนคร
+    ],
+)
+def test_the_khwaeng_of_a_point_where_the_layer_is_certain(lat, lng, district, khwaeng):
+    assert geo.district_code_at(lat, lng) == district
+    assert geo.subdistrict_code_at(lat, lng, district, _codes(district)) == khwaeng
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "district"),
+    [
+        (13.7800, 100.5400, "1014"),  # เขตพญาไท: แขวงพญาไท was split off after the layer (2019)
+        (13.6600, 100.6100, "1047"),  # เขตบางนา: its khwaeng are newer than the layer
+    ],
+)
+def test_no_khwaeng_is_guessed_where_the_layer_predates_a_split(lat, lng, district):
+    codes = _codes(district)
+    assert len(codes) >= 2 and not set(codes) <= geo.khwaeng_codes_with_polygons()
+    assert geo.district_code_at(lat, lng) == district
+    assert geo.subdistrict_code_at(lat, lng, district, codes) is None
+
+
+def test_intake_fills_the_khwaeng_from_the_point_and_keeps_one_the_officer_chose(pathum_wan):
+    from decimal import Decimal
+
+    from complaints import workflow
+    from testing.factories import CategoryFactory
+
+    case = workflow.receive(
+        category=CategoryFactory(), description="x", lat=Decimal("13.7307"), lng=Decimal("100.5418")
+    )
+    assert (case.district, case.subdistrict.code) == (pathum_wan, "100704")
+    chosen = pathum_wan.subdistricts.get(code="100701")
+    case = workflow.receive(
+        category=CategoryFactory(),
+        description="x",
+        district=pathum_wan,
+        subdistrict=chosen,
+        lat=Decimal("13.7307"),
+        lng=Decimal("100.5418"),
+    )
+    assert case.subdistrict == chosen  # the officer's choice stands
+
+
+def test_a_corrected_point_fills_a_missing_khwaeng(pathum_wan, officer):
+    from decimal import Decimal
+
+    from complaints import workflow
+
+    case = make_complaint(district=pathum_wan, lat=None, lng=None)
+    assert case.subdistrict is None
+    workflow.edit_details(complaint=case, by=officer, changes={"lat": Decimal("13.7307"), "lng": Decimal("100.5418")})
+    case.refresh_from_db()
+    assert case.subdistrict.code == "100704"

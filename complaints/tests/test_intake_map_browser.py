@@ -1,7 +1,8 @@
 """The intake map in a real browser (Debian's Chromium, Playwright): offline (tiles refused),
-the district polygons are still drawn; a click fills latitude, longitude and the district
-and offers the district's khwaeng; dragging the pin moves the point; a point outside Bangkok
-is refused in Thai. A screenshot is saved."""
+the district polygons are still drawn; a click fills latitude, longitude, the district and
+the khwaeng (where the khwaeng layer is certain; else the district's khwaeng are offered);
+dragging the pin moves the point; a point outside Bangkok is refused in Thai. A screenshot
+is saved."""
 
 import pytest
 from playwright.sync_api import expect
@@ -24,6 +25,12 @@ def _click_at(page, lat: float, lng: float) -> None:
 
 
 def test_a_click_on_the_map_fills_the_point_and_the_district(tab, live_server, pathum_wan, tmp_path):  # noqa: F811
+    from agencies.models import District
+    from testing.factories import DistrictFactory, SubdistrictFactory
+
+    phaya_thai = District.objects.filter(code="1014").first() or DistrictFactory(code="1014", name_th="เขตพญาไท")
+    SubdistrictFactory(district=phaya_thai, code="101401", name_th="สามเสนใน")
+    SubdistrictFactory(district=phaya_thai, code="101406", name_th="พญาไท")
     console_errors = []
     tab.on(
         "console",
@@ -41,12 +48,13 @@ def test_a_click_on_the_map_fills_the_point_and_the_district(tab, live_server, p
 
     _click_at(tab, 13.7300, 100.5400)
     expect(tab.locator("#intake-map-status")).to_contain_text("ปทุมวัน")
+    expect(tab.locator("#intake-map-status")).to_contain_text("แขวง ลุมพินี")
     assert abs(float(tab.input_value("#id_lat")) - 13.73) < 0.0005
     assert abs(float(tab.input_value("#id_lng")) - 100.54) < 0.0005
     assert tab.input_value("#id_district") == str(pathum_wan.pk)
     assert tab.locator(".select2-selection__rendered", has_text="เขตปทุมวัน").count() >= 1  # the widget shows it
-    tab.locator("button.intake-khwaeng", has_text="ลุมพินี").click()
-    assert tab.locator("#id_subdistrict option:checked").inner_text() == "ลุมพินี"
+    assert tab.locator("#id_subdistrict option:checked").inner_text() == "ลุมพินี"  # filled, not asked
+    assert tab.locator(".select2-selection__rendered", has_text="ลุมพินี").count() >= 1
 
     # Drag the pin 60 px east: the coordinates follow.
     before = float(tab.input_value("#id_lng"))
@@ -62,11 +70,20 @@ def test_a_click_on_the_map_fills_the_point_and_the_district(tab, live_server, p
     assert float(tab.input_value("#id_lng")) > before + 0.0003
     _shot(tab, tmp_path, "intake-map")
 
+    # เขตพญาไท: แขวงพญาไท was split off after the khwaeng layer was drawn, so the page asks.
+    tab.evaluate("window.intakeMap.setView([13.78, 100.54], 15, {animate: false})")
+    _click_at(tab, 13.7800, 100.5400)
+    expect(tab.locator("button.intake-khwaeng", has_text="สามเสนใน")).to_be_visible()
+    assert tab.locator("button.intake-khwaeng", has_text="พญาไท").count() == 1
+    assert tab.input_value("#id_subdistrict") == ""  # nothing guessed
+    tab.locator("button.intake-khwaeng", has_text="สามเสนใน").click()
+    assert tab.locator("#id_subdistrict option:checked").inner_text() == "สามเสนใน"
+
     # Outside Bangkok: a Thai refusal, the district stays what it was.
     tab.evaluate("window.intakeMap.setView([13.95, 100.70], 11, {animate: false})")
     _click_at(tab, 14.05, 100.75)
     expect(tab.locator("#intake-map-status")).to_contain_text("นอกเขตกรุงเทพมหานคร")
-    assert tab.input_value("#id_district") == str(pathum_wan.pk)
+    assert tab.input_value("#id_district") == str(phaya_thai.pk)
     assert tab.errors == [] and console_errors == []
 
 

@@ -74,7 +74,8 @@ def split_phone(raw: str) -> tuple[str, str]:
 def check_details(values: dict, *, category: Category | None = None, received_at: dt.datetime | None = None) -> dict:
     """The rules every entry point shares (the console's form, the API, the MIS import): refuse
     what cannot be true, and return the values normalised (phone and extension apart, the
-    district from the point when none was given)."""
+    district and, where the reference layer is certain, the khwaeng from the point when none was
+    given)."""
     out = dict(values)
     for field, limit in MAX_LENGTHS.items():
         if len(str(out.get(field) or "")) > limit:
@@ -98,6 +99,10 @@ def check_details(values: dict, *, category: Category | None = None, received_at
             raise errors.InvalidDetail(errors.OUTSIDE_BANGKOK, field="lat", lat=lat, lng=lng)
         if out.get("district") is None and out.get("subdistrict") is None:
             out["district"] = District.objects.filter(code=code).first()
+        if out.get("subdistrict") is None and out.get("district") is not None and out["district"].code == code:
+            khwaeng = _khwaeng_at(float(lat), float(lng), out["district"])
+            if khwaeng is not None:  # filled when the reference layer is certain, never cleared
+                out["subdistrict"] = khwaeng
     if "complainant_phone" in out:
         phone, ext = split_phone(out["complainant_phone"])
         out["complainant_phone"] = phone
@@ -110,6 +115,13 @@ def check_details(values: dict, *, category: Category | None = None, received_at
         if (out.get("district") is None and out.get("subdistrict") is None) or not has_place:
             raise errors.InvalidDetail(errors.BEST_NEEDS_PLACE, field="district")
     return out
+
+
+def _khwaeng_at(lat: float, lng: float, district: District) -> Subdistrict | None:
+    """The point's khwaeng when the reference layer is certain of it (agencies.geo), else None."""
+    khwaeng = {k.code: k for k in Subdistrict.objects.filter(district=district)}
+    found = geo.subdistrict_code_at(lat, lng, district.code, list(khwaeng))
+    return khwaeng.get(found) if found else None
 
 
 def _check_line_user(raw, channel) -> str:
@@ -175,6 +187,7 @@ def receive(
         category=category,
         received_at=received_at,
     )
+    subdistrict = checked.get("subdistrict") or subdistrict  # the point's, when none was chosen
     district = _check_place(checked["district"], subdistrict)
     received_at = now_or(received_at)
     actor = as_actor(by)
@@ -232,6 +245,8 @@ def edit_details(*, complaint: Complaint, by, changes: dict) -> list[str]:
         changes = {**changes, "complainant_line_user_id": checked["complainant_line_user_id"]}
     if "district" not in changes and complaint.district_id is None and checked.get("district") is not None:
         changes = {**changes, "district": checked["district"]}
+    if "subdistrict" not in changes and complaint.subdistrict_id is None and checked.get("subdistrict") is not None:
+        changes = {**changes, "subdistrict": checked["subdistrict"]}
     district = changes.get("district", complaint.district)
     subdistrict = changes.get("subdistrict", complaint.subdistrict)
     if district is not None or subdistrict is not None:

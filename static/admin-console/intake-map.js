@@ -1,7 +1,7 @@
 // The intake map of the console's add and change forms. A click or a dragged pin fills
-// latitude/longitude; the server says which district the point is in (agencies/geo.py, the
-// same polygons and rule as the intake check) and the district field follows; the district's
-// khwaeng are offered to pick. The district polygons are always drawn (our own GeoJSON);
+// latitude/longitude; the server says which district and khwaeng the point is in
+// (agencies/geo.py, the same polygons and rule as the intake check) and both fields follow;
+// where the khwaeng layer cannot tell, the district's khwaeng are offered to pick. The district polygons are always drawn (our own GeoJSON);
 // OpenStreetMap tiles only when the browser is online. A plain static script: the CSP
 // allows no inline code.
 (function () {
@@ -104,11 +104,19 @@
           return;
         }
         status.classList.remove("errornote");
-        status.textContent = res.district.text;
         setSelect(district, res.district.id, res.district.text);
+        var here = res.subdistrict || (res.subdistricts.length === 1 ? res.subdistricts[0] : null);
+        if (here) {
+          // The reference layer is certain of the khwaeng: filled like the district.
+          status.textContent = res.district.text + " · " + d.labels.khwaeng_of + " " + here.text;
+          setSelect(khwaeng, here.id, here.text);
+          chips.innerHTML = "";
+          return;
+        }
+        // It cannot tell (a khwaeng split off after the layer was drawn): the officer picks.
+        status.textContent = res.district.text;
         var ids = res.subdistricts.map(function (k) { return String(k.id); });
         if (khwaeng && khwaeng.value && ids.indexOf(khwaeng.value) < 0) { clearSelect(khwaeng); }
-        if (res.subdistricts.length === 1) { setSelect(khwaeng, res.subdistricts[0].id, res.subdistricts[0].text); }
         offerKhwaeng(res.subdistricts);
       })
       .finally(function () { el.dataset.locating = ""; });
