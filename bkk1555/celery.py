@@ -68,6 +68,12 @@ app.conf.beat_schedule = {
         "schedule": float(settings.NOTICES_SWEEP_SECONDS),
         "options": {"queue": "default", "expires": max(5, settings.NOTICES_SWEEP_SECONDS - 5)},
     },
+    # Photos an add form kept while it was shown again, left by a form nobody saved (a day old).
+    "intake-photos-sweep": {
+        "task": "complaints.tasks.sweep_intake_photos",
+        "schedule": crontab(minute=5),
+        "options": {"queue": "default", "expires": 3000},
+    },
     # Field audits past their deadline: the supervisors' list shows them; a reminder goes to the auditor.
     "audits-overdue": {
         "task": "audits.tasks.remind_overdue_audits",

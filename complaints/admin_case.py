@@ -3,7 +3,10 @@ goes through the workflow (receive for a new case, edit_details for a correction
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkk1555.thaidate import thai_datetime
 
-from . import workflow
+from . import intake_staging, workflow
 from .pii import can_see_pii, mask_name, mask_phone
 
 
@@ -59,9 +62,18 @@ class CasePageMixin:
             return HttpResponseRedirect(reverse("admin:complaints_complaint_dispatch") + f"?ids={obj.pk}")
         return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[obj.pk]))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})  # whose kept photos it may read
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None
         context["duplicates"] = getattr(form, "duplicates", [])
+        if add and form is not None and form.is_bound:
+            # Shown again (an error, the duplicates): the photos that passed the checks are kept
+            # for the next submit, since a browser cannot refill a file input.
+            intake_staging.discard(form.data.get("_staged_photos", ""))
+            context["staged_photos"] = intake_staging.stage(request.user, getattr(form, "photo_items", []))
         if form is not None and "lat" in form.fields and "lng" in form.fields:
             context["intake_map"] = self.map_context()
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -94,6 +106,7 @@ class CasePageMixin:
             return
         data = form.cleaned_data
         contents = form.photo_contents
+        transaction.on_commit(partial(intake_staging.discard, form.data.get("_staged_photos", "")))
         if form.attach_to is not None:
             workflow.add_complainant(
                 complaint=form.attach_to,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
-from . import photos, workflow
+from . import intake_staging, photos, workflow
 from .errors import InvalidDetail, InvalidImage
 from .models import Assignment, Complaint, Photo
 from .photos import MAX_BYTES
@@ -68,26 +68,49 @@ class ComplaintForm(forms.ModelForm):
             ),
         }
 
+    # Set by the admin's get_form: the officer filling the form (whose kept photos it may read).
+    user = None
+
     def clean_photos(self):
         """Each photo through the same checks as every other upload (complaints/photos.py);
-        kept as bytes for the save, which stores them with the case in one transaction."""
+        kept as bytes for the save, which stores them with the case in one transaction. Photos
+        the form kept from an earlier submit (intake_staging) come first, those the officer
+        left ticked; a refused photo does not cost the others."""
         uploads = self.cleaned_data.get("photos") or []
-        if len(uploads) > MAX_INTAKE_PHOTOS:
+        kept = self._kept_photos()
+        self.photo_items = list(kept)
+        if len(kept) + len(uploads) > MAX_INTAKE_PHOTOS:  # before reading any of them
             raise forms.ValidationError(_("แนบรูปได้ไม่เกิน %(n)d รูปต่อครั้ง"), params={"n": MAX_INTAKE_PHOTOS})
-        self.photo_contents = []
+        refused = []
         for upload in uploads:
             try:
                 content = photos.read_upload(upload)
                 photos.validate_image(content)
             except InvalidImage as exc:
-                raise forms.ValidationError(
-                    _("รูป “%(name)s”: %(error)s — ข้อมูลอื่นที่กรอกไว้ยังอยู่ กรุณาเลือกรูปอีกครั้ง"),
-                    params={"name": upload.name[:80], "error": exc.message},
-                ) from None
-            self.photo_contents.append(content)
+                refused.append(
+                    forms.ValidationError(
+                        _("รูป “%(name)s”: %(error)s — ข้อมูลอื่นที่กรอกและรูปอื่นที่ผ่านการตรวจเก็บไว้ให้แล้ว"),
+                        params={"name": upload.name[:80], "error": exc.message},
+                    )
+                )
+                continue
+            self.photo_items.append((upload.name, content))
+        if refused:
+            raise forms.ValidationError(refused)
         return uploads
 
-    photo_contents: list[bytes] = []
+    def _kept_photos(self) -> list[tuple[str, bytes]]:
+        token = self.data.get("_staged_photos", "")
+        if not token or self.user is None:
+            return []
+        keep = {int(i) for i in self.data.getlist("_staged_keep") if str(i).isdigit()}
+        return intake_staging.load(self.user, token, keep)
+
+    photo_items: list[tuple[str, bytes]] = []
+
+    @property
+    def photo_contents(self) -> list[bytes]:
+        return [content for _name, content in self.photo_items]
 
     def clean(self):
         data = super().clean()
