@@ -65,6 +65,17 @@ def test_officer_dispatches_a_best_case_from_the_home_at_1366(
     tab.wait_for_load_state()
     assert Assignment.objects.filter(complaint=case, agency=district_office).exists()
 
+    # Back on the case page the dispatch shows; "แก้ไขรายละเอียด" opens the correction form and
+    # leaving it unsaved goes back.
+    assert f"/admin/complaints/complaint/{case.pk}/change/" in tab.url
+    tab.locator("a.case-edit").click()
+    tab.wait_for_selector("#intake-map[data-ready='1']")
+    assert tab.locator("#id_description").count() == 1
+    _no_sideways_scroll(tab, "the correction form")
+    tab.locator("a.button", has_text="กลับไปหน้าเรื่อง").click()
+    tab.wait_for_load_state()
+    assert tab.locator("#case-live").count() == 1 and "?edit" not in tab.url
+
     tab.goto(f"{live_server.url}/admin/complaints/complaint/add/")
     _no_sideways_scroll(tab, "the intake form")
     _shot(tab, tmp_path, "intake-form")
