@@ -23,7 +23,6 @@ from bkk1555.thaidate import thai_datetime
 
 from . import rules, workflow
 from .admin_columns import OVERDUE_TEXT, overdue_stages
-from .forms import NoteForm
 from .models import Assignment, Complaint, ExtraComplainant, Photo, TimelineEntry
 from .pii import can_see_pii, mask_name, mask_phone
 from .review_queue import DECISIONS
@@ -90,7 +89,9 @@ class CaseReadMixin:
             "can_cancel": self.has_cancel_permission(request) and not ended,
             "can_edit": can_change,
             "can_note": can_change,
-            "note_form": NoteForm(initial=request.session.pop("note_draft", None)),
+            # A refused upload's note comes back (admin_views.note_view keeps it in the session).
+            "note_draft": request.session.pop("note_draft", None) or {"text": "", "stage": Photo.Stage.BEFORE},
+            "photo_stages": Photo.Stage.choices,
             **self.public_link_context(request, complaint),
         }
         request.current_app = self.admin_site.name
