@@ -22,7 +22,7 @@ from privacy.access import record as record_pii
 from . import workflow
 from .errors import WorkflowError
 from .forms import AcknowledgeByPhoneForm, DispatchForm, NoteForm, RerouteForm
-from .models import Assignment, Complaint, TimelineEntry
+from .models import Assignment, Complaint, ExtraComplainant, TimelineEntry
 from .pii import can_see_pii
 
 A = Assignment.Status
@@ -128,7 +128,10 @@ class ComplaintViewsMixin:
             complaint = (
                 self.get_queryset(request)
                 .select_related("category", "district", "subdistrict", "created_by")
-                .annotate(duplicate_of_reference=F("duplicate_of__reference"))
+                .annotate(
+                    duplicate_of_reference=F("duplicate_of__reference"),
+                    has_extra_complainants=Exists(ExtraComplainant.objects.filter(complaint=OuterRef("pk"))),
+                )
                 .filter(pk=int(object_id))
                 .first()
             )

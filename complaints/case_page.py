@@ -168,7 +168,11 @@ class CaseReadMixin:
                 "when": thai_datetime(x.received_at),
                 "description": x.description,
             }
-            for x in ExtraComplainant.objects.filter(complaint_id=c.pk).order_by("received_at", "id")
+            for x in (
+                ExtraComplainant.objects.filter(complaint_id=c.pk).order_by("received_at", "id")
+                if getattr(c, "has_extra_complainants", True)  # known from the case's own query
+                else ()
+            )
         ]
         return [first, *others]
 

@@ -24,6 +24,9 @@ def record(request, *, action: str, channel: str, complaint=None, query: str = "
     except ValueError:
         ip = None
     try:
+        if not transaction.get_connection().in_atomic_block:
+            # Autocommit: the one INSERT is its own transaction (no BEGIN/COMMIT round trips).
+            return _create(request, user, action, channel, complaint, query, ip)
         with transaction.atomic():  # a savepoint: a failed insert must not break the caller's transaction
             return _create(request, user, action, channel, complaint, query, ip)
     except Exception:  # noqa: BLE001
