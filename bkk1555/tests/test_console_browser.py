@@ -80,3 +80,23 @@ def test_officer_dispatches_a_best_case_from_the_home_at_1366(
     _no_sideways_scroll(tab, "the intake form")
     _shot(tab, tmp_path, "intake-form")
     assert tab.errors == []
+
+
+def test_an_open_case_page_shows_the_coordinators_acknowledgement_without_a_reload(
+    tab, live_server, officer, best_category, district_office, coordinator
+):
+    from complaints import workflow
+
+    case = make_complaint(category=best_category, district=district_office.district)
+    [assignment] = workflow.dispatch(complaint=case, agencies=[district_office], by=officer)
+    tab.clock.install()  # the page's 15 s refresh, fast-forwarded
+    tab.goto(f"{live_server.url}/admin/complaints/complaint/{case.pk}/change/")
+    live = tab.locator("#case-live")
+    assert "รับเรื่องโดย" in live.inner_text() and coordinator.name not in live.inner_text()
+    tab.evaluate("window.__loaded = 1")  # gone if the page reloads
+
+    workflow.acknowledge(assignment=assignment, by=coordinator)  # in LINE, by the coordinator
+    tab.clock.fast_forward(16_000)
+    tab.wait_for_function("name => document.querySelector('#case-live').innerText.includes(name)", arg=coordinator.name)
+    assert tab.evaluate("window.__loaded") == 1  # the same page, not a reload
+    assert tab.errors == []
