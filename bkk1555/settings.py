@@ -389,15 +389,15 @@ if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": (
-                "bkk1555.cache.SentinelRedisCache"
-                if is_sentinel(CACHE_URL)
-                else "django.core.cache.backends.redis.RedisCache"
+                "bkk1555.cache.SentinelRedisCache" if is_sentinel(CACHE_URL) else "bkk1555.cache.FailOpenRedisCache"
             ),
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "bkk1555",
-            "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }
     }
+# After Redis failed to answer, a web process treats the cache as empty this long before asking again.
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
 # Behind nginx: how many proxies append to X-Forwarded-For (API throttling and login
 # lockouts then see the client's address) and whether X-Forwarded-Proto is trusted.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
