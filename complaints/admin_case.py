@@ -73,7 +73,10 @@ class CasePageMixin:
             # Shown again (an error, the duplicates): the photos that passed the checks are kept
             # for the next submit, since a browser cannot refill a file input.
             intake_staging.discard(form.data.get("_staged_photos", ""))
-            context["staged_photos"] = intake_staging.stage(request.user, getattr(form, "photo_items", []))
+            items = getattr(form, "photo_items", [])
+            context["staged_photos"] = intake_staging.stage(request.user, items)
+            if items and context["staged_photos"] is None:
+                messages.warning(request, _("เก็บรูปที่เลือกไว้ไม่ได้ กรุณาเลือกรูปอีกครั้งก่อนบันทึก"))
         if form is not None and "lat" in form.fields and "lng" in form.fields:
             context["intake_map"] = self.map_context()
         return super().render_change_form(request, context, add, change, form_url, obj)

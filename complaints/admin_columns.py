@@ -44,6 +44,15 @@ OVERDUE_TEXT = {
 overdue_stages = rules.overdue_stages
 
 
+def case_overdue(complaint, assignments, now) -> list[tuple[str, str]]:
+    """(stage, Thai label) of every stage the case is past, the centre's dispatch clock first:
+    the list's column and the case page's heading."""
+    stages = {s for a in assignments for s in overdue_stages(a, now)}
+    if rules.DISPATCH.is_overdue(complaint, now):
+        stages.add("dispatch")
+    return [(s, OVERDUE_TEXT[s]) for s in ("dispatch", "ack", "safe", "resolve") if s in stages]
+
+
 def age_text(since, now) -> str:
     minutes = int((now - since).total_seconds() // 60)
     if minutes < 60:
@@ -118,14 +127,8 @@ class ComplaintColumnsMixin:
 
     @admin.display(description=_("เกินกำหนด"))
     def overdue(self, obj):
-        now = self._now()
-        stages = {s for a in obj.assignments.all() for s in overdue_stages(a, now)}
-        if rules.DISPATCH.is_overdue(obj, now):
-            stages.add("dispatch")
         return format_html_join(
-            " ",
-            '<span class="overdue overdue-{}">{}</span>',
-            ((s, OVERDUE_TEXT[s]) for s in ("dispatch", "ack", "safe", "resolve") if s in stages),
+            " ", '<span class="overdue overdue-{}">{}</span>', case_overdue(obj, obj.assignments.all(), self._now())
         )
 
     @admin.display(description=_("ผู้ร้อง"))

@@ -45,6 +45,15 @@ def agencies_with_reachability():
     )
 
 
+def timeline(complaint_id: int):
+    """A case's timeline, oldest first, with what its rows name (one query)."""
+    return (
+        TimelineEntry.objects.filter(complaint_id=complaint_id)
+        .select_related("actor_user", "actor_coordinator", "assignment__agency")
+        .order_by("created_at", "id")
+    )
+
+
 class ComplaintViewsMixin:
     """Mixed into ComplaintAdmin."""
 
@@ -80,14 +89,9 @@ class ComplaintViewsMixin:
             .select_related("agency")
             .order_by("dispatched_at", "id")
         )
-        entries = (
-            TimelineEntry.objects.filter(complaint_id=complaint_id)
-            .select_related("actor_user", "actor_coordinator", "assignment__agency")
-            .order_by("created_at", "id")
-        )
         return {
             "case_assignments": assignments,
-            "entries": entries,
+            "entries": timeline(complaint_id),
             "can_dispatch": self.has_dispatch_permission(request),
         }
 

@@ -22,7 +22,8 @@ from bkk1555.localized import localized_name
 from bkk1555.thaidate import thai_datetime
 
 from . import rules, workflow
-from .admin_columns import OVERDUE_TEXT, overdue_stages
+from .admin_columns import case_overdue
+from .admin_views import timeline
 from .models import Assignment, Complaint, ExtraComplainant, Photo, TimelineEntry
 from .pii import can_see_pii, mask_name, mask_phone
 from .review_queue import DECISIONS
@@ -48,11 +49,7 @@ class CaseReadMixin:
         assignments = list(complaint.assignments.all())  # prefetched with their agencies, in dispatch order
         for a in assignments:
             a.complaint = complaint
-        entries = list(
-            TimelineEntry.objects.filter(complaint_id=complaint.pk)
-            .select_related("actor_user", "actor_coordinator", "assignment__agency")
-            .order_by("created_at", "id")
-        )
+        entries = list(timeline(complaint.pk))
         photos = list(
             Photo.objects.filter(complaint_id=complaint.pk)
             .select_related("assignment__agency")
@@ -62,16 +59,13 @@ class CaseReadMixin:
         ended = complaint.status in rules.ENDED_COMPLAINT
         can_dispatch = self.has_dispatch_permission(request)
         can_change = self.has_change_permission(request, complaint)
-        stages = {s for a in assignments for s in overdue_stages(a, now)}
-        if rules.DISPATCH.is_overdue(complaint, now):
-            stages.add("dispatch")
         context = {
             **page_context(self.admin_site, request),  # no sidebar: the page's width is the case's
             "opts": self.model._meta,
             "title": _("เรื่อง %(ref)s") % {"ref": complaint.reference},
             "original": complaint,
             "complaint": complaint,
-            "overdue": [(s, OVERDUE_TEXT[s]) for s in ("dispatch", "ack", "safe", "resolve") if s in stages],
+            "overdue": case_overdue(complaint, assignments, now),
             "details": self._details(complaint),
             "people": self._people(complaint, pii),
             "case_assignments": assignments,

@@ -11,6 +11,7 @@ of the form reads them back; the save stores them with the case and deletes the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 
@@ -20,19 +21,27 @@ from django.utils import timezone
 
 from .storage import private_storage
 
+log = logging.getLogger(__name__)
+
 PREFIX = "intake-staging"
 MAX_AGE = dt.timedelta(days=1)
 _SALT = "complaints.intake-photos"
 
 
 def stage(user, photos: list[tuple[str, bytes]]) -> dict | None:
-    """Store the photos; the form's hidden token and the names it lists. None when none."""
+    """Store the photos; the form's hidden token and the names it lists. None when there are
+    none, or when they could not be stored."""
     if not photos:
         return None
     folder = secrets.token_hex(16)
     storage = private_storage()
-    for i, (_name, content) in enumerate(photos):
-        storage.save(f"{PREFIX}/{folder}/{i}", ContentFile(content))
+    try:
+        for i, (_name, content) in enumerate(photos):
+            storage.save(f"{PREFIX}/{folder}/{i}", ContentFile(content))
+    except OSError:  # a full or unwritable disk: the form is still shown, the officer is told
+        log.exception("intake photos could not be kept")
+        _delete_folder(folder)
+        return None
     names = [name[:80] for name, _ in photos]
     token = signing.dumps({"u": user.pk, "f": folder, "n": names}, salt=_SALT, compress=True)
     return {"token": token, "names": names}

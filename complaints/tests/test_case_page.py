@@ -156,10 +156,10 @@ def test_the_case_pages_query_count_does_not_grow_with_its_history(
 # --- the read-only case page and its correction form ---------------------------------------
 
 
-def test_the_case_page_reads_the_case_without_a_form_and_offers_the_correction_form(
-    client, officer, best_category, district_office
-):
-    case = make_complaint(
+@pytest.fixture
+def called_in(best_category, district_office):
+    """A case with its caller's name, mobile number and words, on the map."""
+    return make_complaint(
         category=best_category,
         district=district_office.district,
         complainant_name="สมหญิง รักษ์ถนน",
@@ -168,6 +168,10 @@ def test_the_case_page_reads_the_case_without_a_form_and_offers_the_correction_f
         lat="13.730000",
         lng="100.540000",
     )
+
+
+def test_the_case_page_reads_the_case_without_a_form_and_offers_the_correction_form(client, officer, called_in):
+    case = called_in
     client.force_login(officer)
     response = client.get(reverse("admin:complaints_complaint_change", args=[case.pk]))
     html = response.content.decode()
@@ -182,19 +186,12 @@ def test_the_case_page_reads_the_case_without_a_form_and_offers_the_correction_f
     assert "description" in form.context["adminform"].form.fields
 
 
-def test_a_role_without_the_personal_data_permission_reads_masked_callers_and_cannot_edit(
-    client, officer, best_category, district_office
-):
+def test_a_role_without_the_personal_data_permission_reads_masked_callers_and_cannot_edit(client, officer, called_in):
     from django.contrib.auth.models import Permission
 
     from testing.factories import make_user
 
-    case = make_complaint(
-        category=best_category,
-        district=district_office.district,
-        complainant_name="สมหญิง รักษ์ถนน",
-        complainant_phone="0812345678",
-    )
+    case = called_in
     workflow.add_complainant(complaint=case, by=officer, name="สมชาย ใจดี", phone="0898765432", description="โทรซ้ำ")
     reader = make_user("reader")
     reader.user_permissions.add(Permission.objects.get(codename="view_complaint"))

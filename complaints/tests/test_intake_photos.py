@@ -169,3 +169,19 @@ def test_the_sweep_deletes_kept_photos_after_a_day(officer):
     assert intake_staging.load(officer, staged["token"]) != []
     assert intake_staging.sweep(timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
     assert _staging_folders() == [] and intake_staging.load(officer, staged["token"]) == []
+
+
+def test_photos_that_cannot_be_kept_are_said_so_in_thai(client, officer, best_category, district_office, monkeypatch):
+    from complaints.storage import private_storage
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(private_storage()), "save", full)
+    client.force_login(officer)
+    form = _form(best_category, district_office.district, _save_anyway="1", description="")
+    form["photos"] = [_jpeg("a.jpg", 51)]
+    response = client.post(reverse(ADD), form)
+    html = response.content.decode()
+    assert response.status_code == 200 and "เก็บรูปที่เลือกไว้ไม่ได้" in html
+    assert 'name="_staged_photos"' not in html and _staging_folders() == []
